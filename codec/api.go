@@ -1,0 +1,125 @@
+package codec
+
+// This file declares the package's exported surface. Bodies live in the
+// files named after each layer (object.go, digest.go, crypto.go,
+// envelope.go, open.go, errors.go).
+
+// Kind is the JSON type of a value inside a transaction data object.
+type Kind uint8
+
+// The JSON types a member value can have.
+const (
+	String Kind = iota
+	Number
+	Bool
+	Null
+	ObjectKind
+	ArrayKind
+)
+
+// Value is one member value of a transaction data object.
+//
+// Text holds: the decoded string for String; the number literal exactly as
+// written for Number; "true" or "false" for Bool; "null" for Null; the
+// compact JSON text (raw UTF-8, no HTML escaping) for ObjectKind and
+// ArrayKind.
+type Value struct {
+	Kind Kind
+	Text string
+}
+
+// Member is one key/value pair of an Object, in the order it was written.
+type Member struct {
+	Key   string
+	Value Value
+}
+
+// Object is a JSON object that remembers the order of its members and the
+// text of each value, which is what the md5 and the ciphertext depend on.
+// The zero value is an empty object ready to use.
+type Object struct {
+	Members []Member
+}
+
+// Rule names a convention for rendering non-string values and ordering keys
+// when building the md5 input. The documented scheme defines only string
+// values; senders disagree on everything else (see the package doc).
+type Rule string
+
+// The known sender rules. RuleStrings is the documented scheme: every value
+// must be a string and keys sort by their UTF-8 bytes.
+const (
+	RuleStrings  Rule = "strings"
+	RuleJS       Rule = "js"
+	RuleCryptoJS Rule = "cryptojs"
+	RulePHP      Rule = "php"
+	RuleJava     Rule = "java"
+)
+
+// EnvelopeKind says which of the three envelope shapes a message has.
+type EnvelopeKind uint8
+
+// The envelope shapes.
+const (
+	Request EnvelopeKind = iota + 1
+	Response
+	Callback
+)
+
+// Envelope is the outer JSON object of a request, response or callback.
+// Members the protocol does not define are kept, in order, in Extra.
+type Envelope struct {
+	Kind       EnvelopeKind
+	Action     string
+	Version    string
+	MerchantID string
+	RspCode    string
+	RspMsg     string
+	// RspCodeName is the member name the rsp_code was read from:
+	// "rsp_code", or "rep_code" as the common-rules table spells it.
+	RspCodeName string
+	Data        string
+	MD5         string
+	// HasData and HasMD5 say whether the members were present at all; a
+	// failure response may carry neither.
+	HasData bool
+	HasMD5  bool
+	Extra   []Member
+}
+
+// RuleDigest is the md5 input and digest computed under one rule.
+type RuleDigest struct {
+	Rule  Rule
+	Input string // the sorted, concatenated values
+	MD5   string // uppercase hex
+	Err   error  // the rule cannot render this object
+	Match bool   // MD5 equals the envelope md5 (case-insensitively)
+}
+
+// Verification is the result of recomputing the md5 of a decrypted object.
+type Verification struct {
+	// Verified is true when at least one rule reproduces the envelope md5.
+	Verified bool
+	// Rule is the first matching rule: RuleStrings whenever every value is
+	// a string and keys are plain, else the sender rule that matched.
+	Rule Rule
+	// Rules lists every rule tried, in the order tried.
+	Rules []RuleDigest
+}
+
+// Opened is a decrypted and verified transaction data object.
+type Opened struct {
+	Object    *Object
+	Plaintext []byte
+	// KeyMD5 is the md5 string the AES key was derived from: the envelope
+	// md5 as transmitted, or its upper-cased form (see MD5Uppercased).
+	KeyMD5 string
+	// MD5Uppercased is true when the md5 as transmitted gave no valid
+	// plaintext and its upper-cased form did.
+	MD5Uppercased bool
+	// AESKey is the 16 ASCII characters used as the AES-128 key.
+	AESKey string
+	// Padding is the PKCS#7 padding length that was removed (1..16).
+	Padding int
+	Verification
+}
