@@ -20,8 +20,8 @@ type Field struct {
 // Action is one documented action (some actions have several variants).
 type Action struct {
 	Name, Variant, Version, Endpoint, Title, Source string
-	EnvelopeExtra, Request, Response, Callback    []Field
-	Notes                                         []string
+	EnvelopeExtra, Request, Response, Callback      []Field
+	Notes                                           []string
 }
 
 // Code is one Appendix B response code.
