@@ -1,0 +1,64 @@
+# The two commands that matter: `make serve` and `make test` (see README.md).
+
+GO        ?= go
+ADDR      ?= 127.0.0.1:8080
+WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+FUZZTIME  ?= 5s
+BENCHTIME ?= 1s
+BENCHCOUNT ?= 6
+CORPUS    ?= $(CURDIR)/.scratch/peer-corpus
+
+# Packages that must pass both natively and as js/wasm under Node.
+CODEC_PKGS := ./codec/ ./codec/scan/ ./codec/catalog/ ./codec/report/
+
+.PHONY: all serve build static test test-native test-wasm test-browser fuzz-short fuzz bench vet fmt-check clean
+
+all: build
+
+## serve: build web/app.wasm and serve the workbench on http://$(ADDR)
+serve:
+	./build.sh serve $(ADDR)
+
+## build: the command line into bin/ and the browser app into web/
+build:
+	$(GO) build -o bin/ottpay ./cmd/ottpay
+	./build.sh wasm
+
+## static: a static site in dist/ (PREFIX=/name for a sub-path deploy)
+static:
+	./build.sh static dist $(PREFIX)
+
+## test: every test: vet, native, js/wasm under Node, real Chromium, short fuzz
+test: fmt-check vet test-native test-wasm test-browser fuzz-short
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet $(CODEC_PKGS) ./wasm/...
+
+test-native:
+	$(GO) test -count=1 ./...
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" $(CODEC_PKGS)
+
+test-browser:
+	./scripts/test-browser.sh
+
+## fuzz-short: every fuzz target for $(FUZZTIME)
+fuzz-short:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+## fuzz: every fuzz target for 2 minutes
+fuzz:
+	./scripts/fuzz.sh 2m
+
+## bench: codec benchmarks in benchstat format, beside the peer implementations
+bench:
+	./scripts/bench.sh $(CORPUS) $(BENCHTIME) $(BENCHCOUNT)
+
+clean:
+	rm -rf bin dist .scratch web/app.wasm web/app.wasm.br web/app.wasm.gz
