@@ -1,0 +1,168 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit statuses, part of the command's contract with scripts.
+const (
+	exitOK         = 0 // every envelope decoded and verified
+	exitFailed     = 1 // something could not be decoded
+	exitUsage      = 2 // bad command line, or no usable sign key
+	exitUnverified = 3 // decoded, but an md5 did not verify
+)
+
+const usageText = `Usage: ottpay COMMAND [flags]
+
+Encode and decode OTT Pay Web API messages (requests, responses, callbacks)
+under the Appendix A scheme: values sorted by key and hashed with MD5, data
+encrypted with AES-128-ECB. The md5 is not a signature: anyone holding the
+sign key can make a message that verifies.
+
+Commands:
+  encode   sign transaction data read on stdin into an envelope
+  decode   find every envelope in stdin and print one JSON report per envelope
+  explain  print the catalogue entry of an action or of an rsp_code
+  help     print this text (also -h, --help)
+
+ottpay encode --merchant ID --action ACTION [--version 1.0] [--values RULE]
+    Reads the transaction data JSON object on stdin and prints the request
+    envelope as one line of JSON: {"action","version","merchant_id","data","md5"}.
+ottpay encode --response --code RSP_CODE --msg RSP_MSG [--merchant ID] [--values RULE]
+    Prints a response envelope {"rsp_code","rsp_msg","data","md5"}; with
+    --merchant, a callback (the response members plus merchant_id).
+  --values js|cryptojs|php|java
+    The sender rule for hashing values that are not strings. Without it every
+    value must be a string, as the documented scheme defines (write 100 as
+    "100"). Receivers that follow another rule will not verify such a message.
+
+ottpay decode [--strict]
+    Reads stdin and finds every envelope in it: raw or pretty-printed bodies,
+    JSON strings holding a body, Base64-wrapped bodies, HTTP dumps, curl
+    commands and log lines, mixed. Prints one JSON report per envelope, one per
+    line, in input order:
+      {"kind","action","version","merchant_id","rsp_code","rsp_msg","md5",
+       "verified","rule","data","warnings"}
+    where data is the decrypted object in its original member order, rule the
+    sender rule that reproduced the md5, plus "error" (what failed and the
+    likely cause), "key" (the merchant_id of the key that worked, from
+    --keys), "rsp_meaning", "md5_uppercased", "line" and "via" when they
+    apply. Large logs stream through in bounded memory on every core.
+  --strict
+    Treat stdin as exactly one HTTP body under the strict rules a service
+    applies to a callback: one JSON object without duplicate members, data and
+    md5 strings, md5 of 32 hex digits, canonical Base64, exact PKCS#7 padding,
+    a plaintext that is one JSON object, bounded size and depth.
+
+ottpay explain ACTION|RSP_CODE...
+    Prints the documented fields of an action (request, response and callback
+    data), or the Appendix B meaning of a response code.
+ottpay explain --list
+    Lists every documented action and response code.
+
+Sign keys (encode and decode; give at most one flag):
+  OTTPAY_SIGN_KEY  environment variable holding the sign key, used when no
+                   key flag is given
+  --key-file FILE  file holding the sign key (a trailing newline is trimmed)
+  --keys FILE      JSON object of merchant_id to sign key, e.g.
+                   {"ON00004652":"A8B5FE540E38A5A9"}; an envelope without a
+                   merchant_id, or whose merchant is not in the file, is tried
+                   with each key and the report's "key" names the one that worked
+  --key K          the sign key itself; works, but shows in the process list
+
+Exit status:
+  0  every envelope decoded and verified (a failure response that carries no
+     data and no md5 counts as decoded)
+  1  something could not be decoded; one line on stderr says
+     "ottpay: <what failed> (<likely cause>)"
+  3  everything decoded but an md5 did not verify
+  2  usage: bad flags or arguments, or no usable sign key
+`
+
+// env looks up an environment variable, like os.Getenv.
+type env func(string) string
+
+// run is the whole command: it parses args, reads stdin, writes the
+// result to stdout and problems to stderr, and returns the exit status. It
+// never panics.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) (status int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "ottpay: internal error: %v (this is a bug; please report it with the input that caused it)\n", p)
+			status = exitFailed
+		}
+	}()
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 {
+		io.WriteString(stderr, usageText)
+		return exitUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "help", "-h", "-help", "--help":
+		io.WriteString(stdout, usageText)
+		return exitOK
+	case "encode":
+		return cmdEncode(rest, stdin, stdout, stderr, getenv)
+	case "decode":
+		return cmdDecode(rest, stdin, stdout, stderr, getenv)
+	case "explain":
+		return cmdExplain(rest, stdout, stderr)
+	default:
+		return usage(stderr, fmt.Sprintf("unknown command %q", cmd))
+	}
+}
+
+// usage reports a bad command line and returns exitUsage.
+func usage(stderr io.Writer, what string) int {
+	fmt.Fprintf(stderr, "ottpay: %s (run 'ottpay help' for usage)\n", what)
+	return exitUsage
+}
+
+// failf prints the one stderr line of a failure and returns status.
+func failf(stderr io.Writer, status int, what, cause string) int {
+	if cause != "" {
+		fmt.Fprintf(stderr, "ottpay: %s (%s)\n", what, cause)
+	} else {
+		fmt.Fprintf(stderr, "ottpay: %s\n", what)
+	}
+	return status
+}
+
+// warnf prints a warning line on stderr.
+func warnf(stderr io.Writer, format string, args ...any) {
+	fmt.Fprintf(stderr, "ottpay: warning: "+format+"\n", args...)
+}
+
+// parseFlags parses a subcommand's flags. It returns done with a status
+// when the command must stop: help was asked (0) or the flags are wrong (2).
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (status int, done bool) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		io.WriteString(stdout, usageText)
+		return exitOK, true
+	case err != nil:
+		return usage(stderr, strings.TrimSpace(err.Error())), true
+	case fs.NArg() > 0:
+		return usage(stderr, fmt.Sprintf("ottpay %s takes no arguments, got %q", fs.Name(), fs.Arg(0))), true
+	}
+	return 0, false
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}

@@ -1,0 +1,2 @@
+// Package codec encodes and decodes OTT Pay Web API messages.
+package codec

@@ -1,0 +1,254 @@
+package codec
+
+// String returns "request", "response" or "callback", and "unknown" for
+// the zero value (an envelope with only data and md5).
+func (k EnvelopeKind) String() string {
+	switch k {
+	case Request:
+		return "request"
+	case Response:
+		return "response"
+	case Callback:
+		return "callback"
+	}
+	return "unknown"
+}
+
+// ParseEnvelope parses one envelope JSON object under ParseObject's
+// strict JSON rules and sorts its members into the Envelope fields:
+//
+//   - with action: a request (action, version, merchant_id, data, md5);
+//   - else with rsp_code, or rep_code as the common-rules table spells it:
+//     a response (rsp_code, rsp_msg, data, md5), or a callback when it
+//     also carries merchant_id;
+//   - else with both data and md5: an envelope of unknown kind (the zero
+//     EnvelopeKind), which can still be opened.
+//
+// The protocol members must be strings (ErrFieldType); a JSON null counts
+// as absent. Other members are kept in Extra, in order, and ignored. A
+// failure response without data and md5 parses without error, with
+// HasData and HasMD5 false; Open then reports ErrNoData.
+func ParseEnvelope(b []byte) (*Envelope, error) {
+	e, err := parseEnvelope(b, false)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func parseEnvelope(b []byte, strict bool) (*Envelope, *Error) {
+	members, err := parseObject(string(b), LayerEnvelope)
+	if err != nil {
+		return nil, err
+	}
+	e := &Envelope{}
+	var has struct{ action, rsp, merchant bool }
+	var rep Member
+	hasRep := false
+	for _, m := range members {
+		var dst *string
+		switch m.Key {
+		case "action":
+			dst, has.action = &e.Action, true
+		case "version":
+			dst = &e.Version
+		case "merchant_id":
+			dst, has.merchant = &e.MerchantID, true
+		case "rsp_code":
+			dst, has.rsp = &e.RspCode, true
+			e.RspCodeName = m.Key
+		case "rep_code":
+			rep, hasRep = m, true
+			continue
+		case "rsp_msg":
+			dst = &e.RspMsg
+		case "data":
+			dst, e.HasData = &e.Data, true
+		case "md5":
+			dst, e.HasMD5 = &e.MD5, true
+		}
+		if dst == nil {
+			e.Extra = append(e.Extra, m)
+			continue
+		}
+		switch {
+		case m.Value.Kind == String:
+			*dst = m.Value.Text
+		case m.Value.Kind == Null && !strict:
+			switch m.Key {
+			case "data":
+				e.HasData = false
+			case "md5":
+				e.HasMD5 = false
+			case "action":
+				has.action = false
+			case "merchant_id":
+				has.merchant = false
+			case "rsp_code":
+				has.rsp = false
+				e.RspCodeName = ""
+			}
+		default:
+			return nil, newErr(LayerEnvelope, ErrFieldType, "the member "+quote(m.Key, 20)+" is "+m.Value.Kind.withArticle()+", not a string",
+				"every envelope member is a JSON string: the sender built the envelope wrongly")
+		}
+	}
+	if hasRep {
+		// The common-rules table spells rsp_code "rep_code"; read it as
+		// rsp_code unless a real rsp_code is present too.
+		switch {
+		case has.rsp:
+			e.Extra = append(e.Extra, rep)
+		case rep.Value.Kind == String:
+			e.RspCode, e.RspCodeName, has.rsp = rep.Value.Text, "rep_code", true
+		case rep.Value.Kind != Null || strict:
+			return nil, newErr(LayerEnvelope, ErrFieldType, "the member \"rep_code\" is "+rep.Value.Kind.withArticle()+", not a string",
+				"every envelope member is a JSON string: the sender built the envelope wrongly")
+		}
+	}
+	switch {
+	case has.action:
+		e.Kind = Request
+	case has.rsp && has.merchant:
+		e.Kind = Callback
+	case has.rsp:
+		e.Kind = Response
+	case e.HasData && e.HasMD5 && !strict:
+		// unknown kind, still decodable
+	default:
+		return nil, newErr(LayerEnvelope, ErrMissingField, "the object has neither action nor rsp_code",
+			"this is not an OTT Pay envelope: a request carries action, version, merchant_id, data and md5; a response rsp_code, rsp_msg, data and md5")
+	}
+	return e, nil
+}
+
+// Seal fills e.Data and e.MD5 from o (see the function Seal) and marks
+// both present.
+func (e *Envelope) Seal(o *Object, signKey string, r Rule) error {
+	md5, data, err := Seal(o, signKey, r)
+	if err != nil {
+		return err
+	}
+	e.MD5, e.Data = md5, data
+	e.HasMD5, e.HasData = true, true
+	return nil
+}
+
+// Open decrypts and verifies the envelope's data with the sign key (see
+// the function Open). An envelope without data or md5 gives ErrNoData or
+// ErrMissingField, never a crash.
+func (e *Envelope) Open(signKey string) (*Opened, error) {
+	if err := e.needData(); err != nil {
+		return nil, err
+	}
+	return Open(e.MD5, e.Data, signKey)
+}
+
+func (e *Envelope) needData() *Error {
+	noun := e.Kind.String()
+	if e.Kind == 0 {
+		noun = "envelope"
+	}
+	switch {
+	case !e.HasData && !e.HasMD5:
+		what := "the " + noun + " has no data and no md5"
+		hint := "there is nothing to decrypt"
+		if e.RspCode != "" {
+			what += ": rsp_code " + quote(e.RspCode, 40) + ", rsp_msg " + quote(e.RspMsg, 80)
+			hint = "this is how OTT Pay answers a failed call: act on rsp_code and rsp_msg, there is nothing to decrypt"
+		}
+		return newErr(LayerEnvelope, ErrNoData, what, hint)
+	case !e.HasData:
+		return newErr(LayerEnvelope, ErrMissingField, "the "+noun+" has an md5 but no data member",
+			"the envelope was cut or built wrongly: data holds the ciphertext")
+	case !e.HasMD5:
+		return newErr(LayerEnvelope, ErrMissingField, "the "+noun+" has data but no md5 member",
+			"the envelope was cut or built wrongly: the AES key is derived from md5, so data cannot be decrypted without it")
+	}
+	return nil
+}
+
+// MarshalJSON writes the envelope as one line of compact JSON: the members
+// of its kind in the documented order (request: action, version,
+// merchant_id, data, md5; response: rsp_code, rsp_msg, data, md5;
+// callback: rsp_code, rsp_msg, merchant_id, data, md5), then Extra. The
+// response code is written under RspCodeName when that is "rep_code".
+// data and md5 are left out when absent (HasData, HasMD5 false and empty).
+func (e *Envelope) MarshalJSON() ([]byte, error) {
+	b, err := e.appendJSON(make([]byte, 0, 128+len(e.Data)))
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (e *Envelope) appendJSON(b []byte) ([]byte, *Error) {
+	kind := e.Kind
+	if kind == 0 {
+		switch {
+		case e.Action != "":
+			kind = Request
+		case e.RspCode != "" && e.MerchantID != "":
+			kind = Callback
+		case e.RspCode != "":
+			kind = Response
+		}
+	}
+	b = append(b, '{')
+	first := true
+	add := func(name, value string) {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendQuoted(b, name)
+		b = append(b, ':')
+		b = appendQuoted(b, value)
+	}
+	rsp := "rsp_code"
+	if e.RspCodeName == "rep_code" {
+		rsp = "rep_code"
+	}
+	known := map[string]bool{"data": true, "md5": true}
+	switch kind {
+	case Request:
+		add("action", e.Action)
+		add("version", e.Version)
+		add("merchant_id", e.MerchantID)
+		known["action"], known["version"], known["merchant_id"] = true, true, true
+	case Response, Callback:
+		add(rsp, e.RspCode)
+		add("rsp_msg", e.RspMsg)
+		known[rsp], known["rsp_msg"] = true, true
+		if kind == Callback {
+			add("merchant_id", e.MerchantID)
+			known["merchant_id"] = true
+		}
+	default:
+		if e.MerchantID != "" {
+			add("merchant_id", e.MerchantID)
+			known["merchant_id"] = true
+		}
+	}
+	if e.HasData || e.Data != "" {
+		add("data", e.Data)
+	}
+	if e.HasMD5 || e.MD5 != "" {
+		add("md5", e.MD5)
+	}
+	for i := range e.Extra {
+		m := &e.Extra[i]
+		if known[m.Key] {
+			return nil, dupErr(m.Key, LayerEnvelope)
+		}
+		known[m.Key] = true
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendQuoted(b, m.Key)
+		b = append(b, ':')
+		b = m.Value.appendJSON(b)
+	}
+	return append(b, '}'), nil
+}

@@ -1,0 +1,652 @@
+package codec
+
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file holds the strict JSON reader and the compact JSON writer. They
+// are written by hand, without reflection: the reader takes substrings of
+// one string wherever a value needs no unescaping, and re-encodes nested
+// values to compact text as it goes.
+
+// parser reads one strict JSON text (RFC 8259, no duplicate object members,
+// nesting bounded by MaxDepth) from s.
+type parser struct {
+	s       string
+	i       int
+	layer   Layer
+	scratch []byte // unescaped string bytes
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func (p *parser) skipSpace() {
+	for p.i < len(p.s) && isSpace(p.s[p.i]) {
+		p.i++
+	}
+}
+
+// syntax reports a JSON syntax error at the current offset.
+func (p *parser) syntax(what string) *Error {
+	got := "the end of the text"
+	if p.i < len(p.s) {
+		r, _ := utf8.DecodeRuneInString(p.s[p.i:])
+		got = quote(string(r), 8)
+	}
+	return newErr(p.layer, ErrNotJSON, "invalid JSON at byte "+itoa(p.i)+": "+what+", found "+got, p.syntaxHint())
+}
+
+func (p *parser) syntaxHint() string {
+	switch p.layer {
+	case LayerPlaintext:
+		return "the data decrypted with a valid padding but is not JSON: almost always a wrong sign key, rarely a sender bug"
+	case LayerEnvelope:
+		return "the body is not one well-formed JSON object: check that the whole body was copied, without log prefixes or cut lines"
+	}
+	return "fix the JSON text: it must be one object of the form {\"name\":\"value\",...}"
+}
+
+// checkText runs the checks every input gets before parsing: size and
+// UTF-8 validity.
+func checkText(s string, layer Layer) *Error {
+	if len(s) > MaxMessageSize {
+		return newErr(layer, ErrTooLarge, "the text is "+itoa(len(s))+" bytes, more than the limit of "+itoa(MaxMessageSize),
+			"no OTT Pay message is this large: check that a single message was given")
+	}
+	if !utf8.ValidString(s) {
+		off := 0
+		for off < len(s) {
+			r, n := utf8.DecodeRuneInString(s[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
+		}
+		hint := "the text must be UTF-8: it was probably saved or sent in another character set (GBK, Latin-1)"
+		if layer == LayerPlaintext {
+			hint = "the data decrypted with a valid padding but is not UTF-8 text: almost always a wrong sign key"
+		}
+		return newErr(layer, ErrNotUTF8, "invalid UTF-8 byte 0x"+hex2(s[off])+" at byte "+itoa(off), hint)
+	}
+	return nil
+}
+
+func hex2(c byte) string {
+	const h = "0123456789abcdef"
+	return string([]byte{h[c>>4], h[c&15]})
+}
+
+// parseObject parses s as exactly one JSON object, surrounding whitespace
+// allowed, and returns its members in order. Nested objects and arrays are
+// returned as compact JSON text.
+func parseObject(s string, layer Layer) ([]Member, *Error) {
+	if err := checkText(s, layer); err != nil {
+		return nil, err
+	}
+	p := parser{s: s, layer: layer}
+	p.skipSpace()
+	if p.i == len(s) {
+		return nil, newErr(layer, ErrNotJSON, "the text is empty", emptyHint(layer))
+	}
+	if s[p.i] != '{' {
+		return nil, p.notObject()
+	}
+	members, err := p.members()
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.i != len(s) {
+		return nil, newErr(layer, ErrNotJSON, "text after the end of the object at byte "+itoa(p.i),
+			"only one JSON object is allowed: two messages were joined, or the copy holds extra text")
+	}
+	return members, nil
+}
+
+func emptyHint(layer Layer) string {
+	if layer == LayerPlaintext {
+		return "the sender encrypted an empty text"
+	}
+	return "nothing was received: check the request body"
+}
+
+// notObject explains a text that does not start with '{'.
+func (p *parser) notObject() *Error {
+	start := p.i
+	var dst []byte
+	_, _, err := p.value(dst, 1)
+	if err != nil {
+		if err.Err == ErrTooDeep {
+			return err
+		}
+		p.i = start
+		return p.syntax("expected '{' to start an object")
+	}
+	p.skipSpace()
+	if p.i != len(p.s) {
+		p.i = start
+		return p.syntax("expected '{' to start an object")
+	}
+	kind := "a JSON value"
+	switch c := p.s[start]; {
+	case c == '[':
+		kind = "a JSON array"
+	case c == '"':
+		kind = "a JSON string"
+	case c == 't' || c == 'f':
+		kind = "a JSON boolean"
+	case c == 'n':
+		kind = "JSON null"
+	default:
+		kind = "a JSON number"
+	}
+	hint := "the message must be one JSON object of the form {\"name\":\"value\",...}"
+	if c := p.s[start]; c == '"' {
+		hint = "the object was sent as a JSON string (encoded twice): decode the string first"
+	}
+	return newErr(p.layer, ErrNotObject, "the text is "+kind+", not an object", hint)
+}
+
+// members parses an object whose '{' is at p.i, at depth 1.
+func (p *parser) members() ([]Member, *Error) {
+	p.i++ // '{'
+	p.skipSpace()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		return []Member{}, nil
+	}
+	// Estimate the member count from the text size to allocate once; an
+	// envelope has a handful of members around one long data string.
+	est := 8
+	if p.layer != LayerEnvelope {
+		est = min(4+len(p.s)/64, 4096)
+	}
+	members := make([]Member, 0, est)
+	var nested []byte
+	for {
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return nil, p.syntax("expected '\"' to start a member name")
+		}
+		key, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return nil, p.syntax("expected ':' after the member name " + quote(key, 40))
+		}
+		p.i++
+		p.skipSpace()
+		if p.i >= len(p.s) {
+			return nil, p.syntax("expected a value")
+		}
+		var v Value
+		switch c := p.s[p.i]; c {
+		case '"':
+			t, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			v = Value{Kind: String, Text: t}
+		case '{', '[':
+			var k Kind
+			nested, k, err = p.value(nested[:0], 2)
+			if err != nil {
+				return nil, err
+			}
+			v = Value{Kind: k, Text: string(nested)}
+		default:
+			start := p.i
+			k, err := p.scalar()
+			if err != nil {
+				return nil, err
+			}
+			v = Value{Kind: k, Text: p.s[start:p.i]}
+		}
+		members = append(members, Member{Key: key, Value: v})
+		p.skipSpace()
+		if p.i >= len(p.s) {
+			return nil, p.syntax("expected ',' or '}' after a member")
+		}
+		if p.s[p.i] == ',' {
+			p.i++
+			p.skipSpace()
+			continue
+		}
+		if p.s[p.i] == '}' {
+			p.i++
+			break
+		}
+		return nil, p.syntax("expected ',' or '}' after a member")
+	}
+	if err := checkDuplicates(members, p.layer); err != nil {
+		return nil, err
+	}
+	return members, nil
+}
+
+// checkDuplicates reports the first member name that occurs twice.
+func checkDuplicates(members []Member, layer Layer) *Error {
+	n := len(members)
+	sorted := true
+	for i := 1; i < n; i++ {
+		if members[i-1].Key >= members[i].Key {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return nil
+	}
+	if n <= 16 {
+		for i := 1; i < n; i++ {
+			for j := 0; j < i; j++ {
+				if members[i].Key == members[j].Key {
+					return dupErr(members[i].Key, layer)
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[string]struct{}, n)
+	for i := range members {
+		if _, ok := seen[members[i].Key]; ok {
+			return dupErr(members[i].Key, layer)
+		}
+		seen[members[i].Key] = struct{}{}
+	}
+	return nil
+}
+
+func checkDuplicateKeys(keys []string, layer Layer) *Error {
+	n := len(keys)
+	if n <= 16 {
+		for i := 1; i < n; i++ {
+			for j := 0; j < i; j++ {
+				if keys[i] == keys[j] {
+					return dupErr(keys[i], layer)
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[string]struct{}, n)
+	for _, k := range keys {
+		if _, ok := seen[k]; ok {
+			return dupErr(k, layer)
+		}
+		seen[k] = struct{}{}
+	}
+	return nil
+}
+
+func dupErr(key string, layer Layer) *Error {
+	return newErr(layer, ErrDuplicate, "the member "+quote(key, 60)+" occurs twice in one object",
+		"receivers disagree on which copy counts, so such a message is refused: the sender must send each name once")
+}
+
+// value parses any JSON value at p.i, appending its compact form to dst.
+// depth is the nesting depth of the value if it is an object or array.
+func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
+	if p.i >= len(p.s) {
+		return dst, 0, p.syntax("expected a value")
+	}
+	switch c := p.s[p.i]; c {
+	case '{':
+		if depth > MaxDepth {
+			return dst, 0, p.tooDeep()
+		}
+		p.i++
+		dst = append(dst, '{')
+		p.skipSpace()
+		if p.i < len(p.s) && p.s[p.i] == '}' {
+			p.i++
+			return append(dst, '}'), ObjectKind, nil
+		}
+		var keys []string
+		for {
+			if p.i >= len(p.s) || p.s[p.i] != '"' {
+				return dst, 0, p.syntax("expected '\"' to start a member name")
+			}
+			key, err := p.str()
+			if err != nil {
+				return dst, 0, err
+			}
+			keys = append(keys, key)
+			dst = appendQuoted(dst, key)
+			p.skipSpace()
+			if p.i >= len(p.s) || p.s[p.i] != ':' {
+				return dst, 0, p.syntax("expected ':' after the member name " + quote(key, 40))
+			}
+			p.i++
+			dst = append(dst, ':')
+			p.skipSpace()
+			dst, _, err = p.value(dst, depth+1)
+			if err != nil {
+				return dst, 0, err
+			}
+			p.skipSpace()
+			if p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++
+				dst = append(dst, ',')
+				p.skipSpace()
+				continue
+			}
+			if p.i < len(p.s) && p.s[p.i] == '}' {
+				p.i++
+				break
+			}
+			return dst, 0, p.syntax("expected ',' or '}' after a member")
+		}
+		if err := checkDuplicateKeys(keys, p.layer); err != nil {
+			return dst, 0, err
+		}
+		return append(dst, '}'), ObjectKind, nil
+	case '[':
+		if depth > MaxDepth {
+			return dst, 0, p.tooDeep()
+		}
+		p.i++
+		dst = append(dst, '[')
+		p.skipSpace()
+		if p.i < len(p.s) && p.s[p.i] == ']' {
+			p.i++
+			return append(dst, ']'), ArrayKind, nil
+		}
+		for {
+			var err *Error
+			dst, _, err = p.value(dst, depth+1)
+			if err != nil {
+				return dst, 0, err
+			}
+			p.skipSpace()
+			if p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++
+				dst = append(dst, ',')
+				p.skipSpace()
+				continue
+			}
+			if p.i < len(p.s) && p.s[p.i] == ']' {
+				p.i++
+				break
+			}
+			return dst, 0, p.syntax("expected ',' or ']' after an array element")
+		}
+		return append(dst, ']'), ArrayKind, nil
+	case '"':
+		t, err := p.str()
+		if err != nil {
+			return dst, 0, err
+		}
+		return appendQuoted(dst, t), String, nil
+	default:
+		start := p.i
+		k, err := p.scalar()
+		if err != nil {
+			return dst, 0, err
+		}
+		return append(dst, p.s[start:p.i]...), k, nil
+	}
+}
+
+func (p *parser) tooDeep() *Error {
+	return newErr(p.layer, ErrTooDeep, "objects and arrays are nested more than "+itoa(MaxDepth)+" deep at byte "+itoa(p.i),
+		"no OTT Pay message nests this deep: the input is malformed or hostile")
+}
+
+// scalar parses a number, true, false or null at p.i.
+func (p *parser) scalar() (Kind, *Error) {
+	s := p.s
+	switch s[p.i] {
+	case 't':
+		if len(s)-p.i >= 4 && s[p.i:p.i+4] == "true" {
+			p.i += 4
+			return Bool, nil
+		}
+	case 'f':
+		if len(s)-p.i >= 5 && s[p.i:p.i+5] == "false" {
+			p.i += 5
+			return Bool, nil
+		}
+	case 'n':
+		if len(s)-p.i >= 4 && s[p.i:p.i+4] == "null" {
+			p.i += 4
+			return Null, nil
+		}
+	default:
+		n := scanNumber(s[p.i:])
+		if n > 0 {
+			p.i += n
+			return Number, nil
+		}
+		if n < 0 {
+			p.i -= n
+			return 0, p.syntax("malformed number")
+		}
+	}
+	return 0, p.syntax("expected a value")
+}
+
+// scanNumber returns the length of the JSON number at the start of s, 0 if
+// s does not start like a number, or minus the offset of the first bad
+// byte.
+func scanNumber(s string) int {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if i >= len(s) {
+		if i == 0 {
+			return 0
+		}
+		return -i
+	}
+	switch {
+	case s[i] == '0':
+		i++
+	case s[i] >= '1' && s[i] <= '9':
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	default:
+		if i == 0 {
+			return 0
+		}
+		return -i
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return -i
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return -i
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	return i
+}
+
+// isJSONNumber reports whether s is exactly one JSON number literal.
+func isJSONNumber(s string) bool { return s != "" && scanNumber(s) == len(s) }
+
+// str parses the string whose opening quote is at p.i and returns its
+// decoded value. Without escapes the result is a substring of p.s.
+func (p *parser) str() (string, *Error) {
+	s := p.s
+	start := p.i + 1
+	j := start
+	for j < len(s) {
+		c := s[j]
+		if c == '"' {
+			p.i = j + 1
+			return s[start:j], nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		j++
+	}
+	buf := append(p.scratch[:0], s[start:j]...)
+	for j < len(s) {
+		c := s[j]
+		switch {
+		case c == '"':
+			p.i = j + 1
+			p.scratch = buf
+			return string(buf), nil
+		case c < 0x20:
+			p.i = j
+			return "", newErr(p.layer, ErrNotJSON, "invalid JSON at byte "+itoa(j)+": control character 0x"+hex2(c)+" inside a string",
+				"line breaks and tabs inside JSON strings must be written \\n and \\t: the sender did not escape them")
+		case c != '\\':
+			j++
+			buf = append(buf, c)
+			continue
+		}
+		if j+1 >= len(s) {
+			break
+		}
+		e := s[j+1]
+		j += 2
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := hex4(s, j)
+			if !ok {
+				p.i = j
+				return "", p.syntax("expected 4 hex digits after \\u")
+			}
+			j += 4
+			if utf16.IsSurrogate(r) {
+				r2, ok := rune(0), false
+				if r < 0xDC00 && j+6 <= len(s) && s[j] == '\\' && s[j+1] == 'u' {
+					r2, ok = hex4(s, j+2)
+				}
+				if !ok || r2 < 0xDC00 || r2 > 0xDFFF {
+					p.i = j - 6
+					return "", newErr(p.layer, ErrNotJSON, "invalid JSON at byte "+itoa(j-6)+": \\u"+hex4s(r)+" is half of a UTF-16 surrogate pair without its other half",
+						"the sender cut a character outside the Basic Multilingual Plane (an emoji) in two")
+				}
+				r = utf16.DecodeRune(r, r2)
+				j += 6
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			p.i = j - 1
+			return "", p.syntax("unknown escape after '\\'")
+		}
+	}
+	p.i = len(s)
+	p.scratch = buf
+	return "", p.syntax("unterminated string")
+}
+
+func hex4(s string, j int) (rune, bool) {
+	if j+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for k := 0; k < 4; k++ {
+		c := s[j+k]
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+func hex4s(r rune) string {
+	const h = "0123456789abcdef"
+	return string([]byte{h[r>>12&15], h[r>>8&15], h[r>>4&15], h[r&15]})
+}
+
+// needsEscape marks the bytes a JSON string must escape.
+var needsEscape = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'] = true
+	t['\\'] = true
+	return t
+}()
+
+// appendQuoted appends s as a JSON string: raw UTF-8, escaping only '"',
+// '\' and control characters, as JSON.stringify does. Invalid UTF-8 is
+// written as \ufffd.
+func appendQuoted(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	valid := utf8.ValidString(s)
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf || valid {
+			if !needsEscape[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += n
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}

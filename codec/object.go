@@ -1,0 +1,188 @@
+package codec
+
+import "unicode/utf8"
+
+// ParseObject parses b as exactly one JSON object, with the strict rules
+// the package applies to every JSON text: valid UTF-8, RFC 8259 syntax,
+// surrounding whitespace allowed, no member name twice in any object at any
+// depth, at most MaxDepth levels of nesting and MaxMessageSize bytes.
+//
+// Members keep their order. String values are unescaped (PHP's "\/" and
+// "\uXXXX" escapes, surrogate pairs included, and Gson's "\u003d" give the
+// characters they stand for); number literals are kept exactly as written;
+// nested objects and arrays are kept as compact JSON text.
+func ParseObject(b []byte) (*Object, error) {
+	members, err := parseObject(string(b), LayerInput)
+	if err != nil {
+		return nil, err
+	}
+	return &Object{Members: members}, nil
+}
+
+// Get returns the value of key.
+func (o *Object) Get(key string) (Value, bool) {
+	for i := range o.Members {
+		if o.Members[i].Key == key {
+			return o.Members[i].Value, true
+		}
+	}
+	return Value{}, false
+}
+
+// Set replaces the value of key, or appends the member if key is new.
+func (o *Object) Set(key string, v Value) {
+	for i := range o.Members {
+		if o.Members[i].Key == key {
+			o.Members[i].Value = v
+			return
+		}
+	}
+	o.Members = append(o.Members, Member{Key: key, Value: v})
+}
+
+// SetString sets a string member.
+func (o *Object) SetString(key, s string) { o.Set(key, Value{Kind: String, Text: s}) }
+
+// AppendJSON appends the compact JSON text of o to dst, members in order:
+// raw UTF-8, only '"', '\' and control characters escaped, never HTML
+// characters. This is the text JSON.stringify writes for the same object,
+// and the text the Appendix A example encrypts.
+//
+// Number, ObjectKind and ArrayKind values are written as their Text; a
+// Bool is written "true" only if its Text is "true". Seal checks that
+// every Text is valid JSON before it encrypts.
+func (o *Object) AppendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
+	for i := range o.Members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		m := &o.Members[i]
+		dst = appendQuoted(dst, m.Key)
+		dst = append(dst, ':')
+		dst = m.Value.appendJSON(dst)
+	}
+	return append(dst, '}')
+}
+
+func (v Value) appendJSON(dst []byte) []byte {
+	switch v.Kind {
+	case String:
+		return appendQuoted(dst, v.Text)
+	case Bool:
+		if v.Text == "true" {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case Number, ObjectKind, ArrayKind:
+		if v.Text != "" {
+			return append(dst, v.Text...)
+		}
+	}
+	return append(dst, "null"...)
+}
+
+// MarshalJSON implements json.Marshaler with AppendJSON.
+func (o *Object) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
+
+// UnmarshalJSON implements json.Unmarshaler with ParseObject's rules.
+func (o *Object) UnmarshalJSON(b []byte) error {
+	members, err := parseObject(string(b), LayerInput)
+	if err != nil {
+		return err
+	}
+	o.Members = members
+	return nil
+}
+
+// String returns the name of the kind as JSON calls it.
+func (k Kind) String() string {
+	switch k {
+	case String:
+		return "string"
+	case Number:
+		return "number"
+	case Bool:
+		return "boolean"
+	case Null:
+		return "null"
+	case ObjectKind:
+		return "object"
+	case ArrayKind:
+		return "array"
+	}
+	return "unknown kind " + itoa(int(k))
+}
+
+// withArticle returns the kind's name with its article: "a number", "an
+// array", "null".
+func (k Kind) withArticle() string {
+	switch k {
+	case Null:
+		return "null"
+	case ObjectKind, ArrayKind:
+		return "an " + k.String()
+	}
+	return "a " + k.String()
+}
+
+// check reports the first member of an object built by a caller that
+// cannot be encoded faithfully: a name used twice, text that is not UTF-8,
+// or a value Text that is not the JSON its Kind says.
+func (o *Object) check(layer Layer) *Error {
+	if err := checkDuplicates(o.Members, layer); err != nil {
+		return err
+	}
+	for i := range o.Members {
+		m := &o.Members[i]
+		if !utf8.ValidString(m.Key) {
+			return newErr(layer, ErrNotUTF8, "the member name "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
+		}
+		v := m.Value
+		bad := ""
+		switch v.Kind {
+		case String:
+			if !utf8.ValidString(v.Text) {
+				return newErr(layer, ErrNotUTF8, "the value of "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
+			}
+		case Number:
+			if !isJSONNumber(v.Text) {
+				bad = "number"
+			}
+		case Bool:
+			if v.Text != "true" && v.Text != "false" {
+				bad = "boolean"
+			}
+		case Null:
+			if v.Text != "null" && v.Text != "" {
+				bad = "null"
+			}
+		case ObjectKind, ArrayKind:
+			p := parser{s: v.Text, layer: layer}
+			want := byte('{')
+			if v.Kind == ArrayKind {
+				want = '['
+			}
+			if v.Text == "" || v.Text[0] != want {
+				bad = v.Kind.String()
+				break
+			}
+			if err := checkText(v.Text, layer); err != nil {
+				return err
+			}
+			if _, _, err := p.value(nil, 2); err != nil {
+				return err
+			}
+			if p.i != len(v.Text) {
+				bad = v.Kind.String()
+			}
+		default:
+			return newErr(layer, ErrFieldType, "the value of "+quote(m.Key, 40)+" has an unknown kind "+itoa(int(v.Kind)), "use one of the Kind constants")
+		}
+		if bad != "" {
+			return newErr(layer, ErrNotJSON, "the value of "+quote(m.Key, 40)+" is marked as a "+bad+" but its text "+quote(v.Text, 40)+" is not a JSON "+bad,
+				"set the Text of a non-string value to its JSON literal")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,247 @@
+package codec
+
+import (
+	"errors"
+	"strings"
+)
+
+// Seal computes the md5 and the data member for o under rule r (the empty
+// rule means RuleStrings): md5 is the uppercase hex MD5 of
+// SortedValues(o, r), and data the standard Base64 of the AES-128-ECB
+// encryption, with the key AESKey(md5, signKey), of o's compact JSON text
+// (AppendJSON: member order and value text as given, raw UTF-8).
+//
+// With RuleStrings a non-string value is refused with ErrNonString: send
+// it as a string, or name the rule the receiver hashes it with.
+func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
+	if signKey == "" {
+		return "", "", emptyKey()
+	}
+	if r == "" {
+		r = RuleStrings
+	}
+	if _, e := ParseRule(string(r)); e != nil || string(r) != strings.ToLower(string(r)) {
+		return "", "", unknownRule(r)
+	}
+	if e := o.check(LayerEncode); e != nil {
+		return "", "", e
+	}
+	bp := getBuf()
+	defer putBuf(bp)
+	in, e := appendInput((*bp)[:0], o, r)
+	*bp = in
+	if e != nil {
+		return "", "", e
+	}
+	var h [32]byte
+	sum := md5Hex(&h, in)
+	md5 = string(sum)
+	key := aesKey(md5, signKey)
+	pt := o.AppendJSON(in[len(in):])
+	*bp = pt
+	if len(pt) > MaxMessageSize {
+		return "", "", newErr(LayerEncode, ErrTooLarge, "the data is "+itoa(len(pt))+" bytes of JSON, more than the limit of "+itoa(MaxMessageSize),
+			"split the message: no OTT Pay action takes this much data")
+	}
+	return md5, EncryptData(string(key[:]), pt), nil
+}
+
+func emptyKey() *Error {
+	return newErr(LayerKey, ErrEmptySignKey, "no sign key was given", "set the merchant's sign key, as issued by OTT Pay")
+}
+
+// Open decrypts data with the AES key derived from md5 and signKey, parses
+// the plaintext as one strict JSON object and verifies it against md5
+// (see Verify).
+//
+// The key is derived from md5 exactly as transmitted. If that gives no
+// valid plaintext and md5 holds lower-case letters, the upper-cased md5 is
+// tried and, if it works, Opened.MD5Uppercased says so.
+//
+// When the plaintext decrypts but no rule reproduces md5, Open returns the
+// Opened message together with an error wrapping ErrMD5Mismatch. When the
+// data decrypts only with the sign key upper- or lower-cased, Open returns
+// the Opened message together with an error wrapping ErrKeyCase: the key
+// as given is wrong and the message says which case works. Any other error
+// comes with a nil *Opened.
+func Open(md5, data, signKey string) (*Opened, error) {
+	op, err := open(md5, data, signKey)
+	if err != nil {
+		return op, err
+	}
+	return op, nil
+}
+
+func open(md5, data, signKey string) (*Opened, *Error) {
+	if signKey == "" {
+		return nil, emptyKey()
+	}
+	if !isHex32(md5) {
+		return nil, badMD5(md5)
+	}
+	ct, err := decodeBase64(data)
+	if err != nil {
+		return nil, err
+	}
+	a := try(ct, md5, signKey)
+	if a.err == nil {
+		return a.finish(md5, md5, false, signKey)
+	}
+	if !keyFailure(a.err) {
+		return nil, a.err
+	}
+	// Retries: rare, so the ciphertext is decoded again for each.
+	var upper string
+	if hasLower(md5) {
+		upper = strings.ToUpper(md5)
+		ct, _ = decodeBase64(data)
+		if b := try(ct, upper, signKey); b.err == nil {
+			return b.finish(md5, upper, true, signKey)
+		}
+	}
+	for _, k := range []string{strings.ToUpper(signKey), strings.ToLower(signKey)} {
+		if k == signKey {
+			continue
+		}
+		for _, m := range []string{md5, upper} {
+			if m == "" {
+				continue
+			}
+			ct, _ = decodeBase64(data)
+			b := try(ct, m, k)
+			if b.err != nil {
+				continue
+			}
+			op, _ := b.finish(md5, m, m != md5, k)
+			which := "upper-cased"
+			if k == strings.ToLower(signKey) {
+				which = "lower-cased"
+			}
+			return op, newErr(LayerKey, ErrKeyCase,
+				"the data decrypts only with the sign key "+which+", not with the key as given",
+				"the sender changes the letter case of its key before use (one crypto-js integration upper-cases it): configure the key "+which+" for this sender, or ask the sender to use the key exactly as issued")
+		}
+	}
+	e := *a.err
+	switch {
+	case e.Err == ErrPadding:
+		e.Hint = "almost always a wrong sign key for this merchant; the upper- and lower-cased key do not work either"
+	default:
+		e.Hint += "; the upper- and lower-cased key do not work either"
+	}
+	if upper != "" {
+		e.Hint += ", nor does the upper-cased md5"
+	}
+	return nil, &e
+}
+
+func badMD5(md5 string) *Error {
+	what := "the md5 member " + quote(md5, 40) + " is not 32 hex digits"
+	hint := "the envelope was cut, or md5 holds another value"
+	if t := strings.TrimSpace(md5); t != md5 && isHex32(t) {
+		hint = "it has spaces or line breaks around it: the envelope was built or copied wrongly"
+	}
+	return newErr(LayerEnvelope, ErrBadMD5, what, hint)
+}
+
+// keyFailure reports the errors a wrong AES key causes.
+func keyFailure(e *Error) bool {
+	return e.Err == ErrPadding || e.Err == ErrNotUTF8 || e.Err == ErrNotJSON
+}
+
+// attempt is one decryption with one key.
+type attempt struct {
+	key     [16]byte
+	keyMD5  string
+	pt      []byte
+	pad     int
+	members []Member
+	err     *Error
+}
+
+// try decrypts ct in place with the key from keyMD5 and signKey and parses
+// the plaintext.
+func try(ct []byte, keyMD5, signKey string) attempt {
+	a := attempt{key: aesKey(keyMD5, signKey), keyMD5: keyMD5}
+	a.pt, a.pad, a.err = decryptECB(ct, &a.key)
+	if a.err != nil {
+		return a
+	}
+	a.members, a.err = parseObject(string(a.pt), LayerPlaintext)
+	return a
+}
+
+// finish verifies a successful attempt against the envelope md5.
+func (a *attempt) finish(md5, keyMD5 string, uppercased bool, signKey string) (*Opened, *Error) {
+	o := &Object{Members: a.members}
+	op := &Opened{
+		Object:        o,
+		Plaintext:     a.pt,
+		KeyMD5:        keyMD5,
+		MD5Uppercased: uppercased,
+		AESKey:        string(a.key[:]),
+		Padding:       a.pad,
+		Verification:  Verify(o, md5),
+	}
+	if !op.Verified {
+		return op, mismatch(op, md5)
+	}
+	return op, nil
+}
+
+func mismatch(op *Opened, md5 string) *Error {
+	var b strings.Builder
+	b.WriteString("the data decrypted cleanly but no rule reproduces the md5 " + quote(md5, 40) + ": ")
+	for i, d := range op.Rules {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(d.Rule) + " gives ")
+		var e *Error
+		if errors.As(d.Err, &e) && e.Err == ErrNonString {
+			b.WriteString("nothing (non-string values)")
+		} else if d.Err != nil {
+			b.WriteString("nothing (" + d.Err.Error() + ")")
+		} else {
+			b.WriteString(d.MD5)
+		}
+	}
+	return newErr(LayerVerify, ErrMD5Mismatch, b.String(),
+		"the data was tampered with, the sender uses another value rule, or this is a truncated copy: do not act on it before the sender confirms it")
+}
+
+// DecodeBody decodes exactly one HTTP body under the strict rules, as a
+// service receiving a callback does:
+//
+//   - the body is one JSON object (surrounding whitespace allowed), valid
+//     UTF-8, with no member name twice at any depth, at most MaxDepth deep
+//     and MaxMessageSize long;
+//   - it is a request (action), a response (rsp_code or rep_code) or a
+//     callback (a response with merchant_id); data and md5 are present and
+//     are strings, and md5 is exactly 32 hex digits in any case;
+//   - data is standard Base64 with padding (ASCII whitespace inside is
+//     ignored), of a non-empty multiple of 16 bytes, whose PKCS#7 padding
+//     is checked byte for byte;
+//   - the plaintext is one strict JSON object by the same rules.
+//
+// The envelope is returned whenever the body parses, with the Opened
+// message and the error of Open (see Open for the md5 retry and for the
+// errors that come with an Opened message).
+func DecodeBody(body []byte, signKey string) (*Envelope, *Opened, error) {
+	if len(body) > MaxMessageSize {
+		return nil, nil, newErr(LayerEnvelope, ErrTooLarge, "the body is "+itoa(len(body))+" bytes, more than the limit of "+itoa(MaxMessageSize),
+			"no OTT Pay message is this large: check that a single message was sent")
+	}
+	e, err := parseEnvelope(body, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := e.needData(); err != nil {
+		return e, nil, err
+	}
+	op, err := open(e.MD5, e.Data, signKey)
+	if err != nil {
+		return e, op, err
+	}
+	return e, op, nil
+}

@@ -1,0 +1,352 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ottpay-toolkit/ottpay/codec"
+	"github.com/ottpay-toolkit/ottpay/codec/catalog"
+	"github.com/ottpay-toolkit/ottpay/codec/scan"
+)
+
+// LayerScan is the layer of the error of text without any envelope.
+const LayerScan codec.Layer = "scan"
+
+// DecodeAll finds every envelope in text and decodes each with keys, in
+// order of appearance. Text without any envelope gives one report whose
+// Err is ErrNoEnvelope, so the result is never empty.
+func DecodeAll(text []byte, keys Keys) []Report {
+	found := scan.Scan(text)
+	if len(found) == 0 {
+		return []Report{NoEnvelope()}
+	}
+	out := make([]Report, len(found))
+	for i, f := range found {
+		out[i] = Decode(f, keys)
+	}
+	return out
+}
+
+// NoEnvelope returns the report for text in which no envelope was found.
+func NoEnvelope() Report {
+	err := &codec.Error{
+		Layer: LayerScan,
+		Err:   ErrNoEnvelope,
+		What:  "no request, response or callback found in the text",
+		Hint:  "paste the whole message: a JSON object with data and md5, or a log line, HTTP dump or curl command holding one",
+	}
+	return Report{Err: err, Error: err.Error(), Warnings: []string{}}
+}
+
+// Decode decodes one envelope found by the scanner.
+func Decode(f scan.Found, keys Keys) Report {
+	r := DecodeEnvelope(f.Envelope, keys)
+	r.Line, r.Start, r.End = f.Line, f.Start, f.End
+	if len(f.Via) > 0 {
+		r.Via = append([]string(nil), f.Via...)
+	}
+	return r
+}
+
+// DecodeEnvelope decrypts and verifies a parsed envelope with keys.
+func DecodeEnvelope(e *codec.Envelope, keys Keys) Report {
+	r := Report{Warnings: []string{}}
+	if e == nil {
+		r.fail(&codec.Error{
+			Layer: LayerScan,
+			Err:   codec.ErrNotObject,
+			What:  "no envelope to decode",
+			Hint:  "the text did not hold a request, response or callback object",
+		})
+		return r
+	}
+	r.header(e)
+	if !e.HasData && !e.HasMD5 && e.Kind != codec.Request {
+		r.warn("the " + e.Kind.String() + " carries no data and no md5, as failure responses often do: there is nothing to decrypt or verify")
+		return r
+	}
+	r.open(e.MerchantID, keys, true, func(key string) (*codec.Envelope, *codec.Opened, error) {
+		o, err := e.Open(key)
+		return e, o, err
+	})
+	return r
+}
+
+// DecodeBody decodes exactly one HTTP body under the strict rules of
+// codec.DecodeBody (one JSON object, no duplicate members, canonical
+// Base64, bounded size and depth), choosing the key from keys as
+// DecodeEnvelope does.
+func DecodeBody(body []byte, keys Keys) Report {
+	r := Report{Warnings: []string{}}
+	merchant := ""
+	if e, err := codec.ParseEnvelope(body); err == nil && e != nil {
+		r.header(e)
+		merchant = e.MerchantID
+	}
+	r.open(merchant, keys, false, func(key string) (*codec.Envelope, *codec.Opened, error) {
+		return codec.DecodeBody(body, key)
+	})
+	if r.Err != nil && r.Envelope != nil && errors.Is(r.Err, codec.ErrNoData) &&
+		!r.Envelope.HasData && !r.Envelope.HasMD5 && r.Envelope.Kind != codec.Request {
+		// A failure response without data: reported as such.
+		r.Err, r.Error = nil, ""
+		r.warn("the " + r.Envelope.Kind.String() + " carries no data and no md5, as failure responses often do: there is nothing to decrypt or verify")
+	}
+	return r
+}
+
+// opener opens the data with one sign key; it returns the envelope when
+// one could be read, even if opening failed.
+type opener func(signKey string) (*codec.Envelope, *codec.Opened, error)
+
+// header fills the envelope members of r and the warnings they raise.
+func (r *Report) header(e *codec.Envelope) {
+	if r.Envelope != nil {
+		// Header warnings were made from an earlier read of the same
+		// envelope; keep them, refresh the members.
+		r.Warnings = r.Warnings[:0]
+	}
+	r.Envelope = e
+	r.Kind = e.Kind.String()
+	r.Action, r.Version, r.MerchantID = e.Action, e.Version, e.MerchantID
+	r.RspCode, r.RspMsg, r.MD5 = e.RspCode, e.RspMsg, e.MD5
+	r.RspMeaning = ""
+	if e.RspCodeName == "rep_code" {
+		r.warn("the response code came as rep_code, the spelling of the docs' common-rules table; it was read as rsp_code")
+	}
+	if e.RspCode != "" {
+		if c, ok := catalog.ResponseCode(e.RspCode); ok {
+			r.RspMeaning = c.Meaning
+		} else {
+			r.warn("rsp_code " + strconv.Quote(e.RspCode) + " is not in Appendix B (the list of documented response codes)")
+		}
+	}
+	if len(e.Extra) > 0 {
+		names := make([]string, len(e.Extra))
+		for i, m := range e.Extra {
+			names[i] = strconv.Quote(m.Key)
+		}
+		r.warn("envelope members the protocol does not define were ignored: " + strings.Join(names, ", "))
+	}
+}
+
+// open tries the candidate keys for merchant in turn and fills r from the
+// first that decrypts the data. envParsed says whether the envelope has
+// been read already, so that any failure past that point may be the key's.
+func (r *Report) open(merchant string, keys Keys, envParsed bool, open opener) {
+	cands, search := keys.candidates(merchant)
+	if len(cands) == 0 {
+		r.fail(noKeyError(merchant, keys))
+		return
+	}
+	var (
+		best     error
+		bestRank = -1
+		bestKey  candidate
+	)
+	for _, c := range cands {
+		e, o, err := open(c.key)
+		if e != nil && e != r.Envelope {
+			r.header(e)
+		}
+		if o != nil && !errors.Is(err, codec.ErrKeyCase) {
+			r.opened(o, err, c, search, merchant)
+			return
+		}
+		if err == nil {
+			err = &codec.Error{Layer: "decrypt", Err: codec.ErrNotJSON, What: "the data decrypted to nothing"}
+		}
+		if errors.Is(err, codec.ErrMD5Mismatch) {
+			// Decrypted cleanly with this key but the object was not
+			// returned: still this key's message.
+			r.keyLabel(c, search, merchant)
+			r.fail(err)
+			return
+		}
+		rank := keyRank(err, envParsed || e != nil)
+		if rank == 0 {
+			// The failure does not depend on the key: every key would
+			// fail the same way.
+			r.fail(err)
+			return
+		}
+		if rank > bestRank {
+			best, bestRank, bestKey = err, rank, c
+		}
+	}
+	if len(cands) == 1 || bestRank >= 2 {
+		if len(cands) > 1 {
+			r.keyLabel(bestKey, search, merchant)
+		}
+		r.fail(best)
+		return
+	}
+	r.fail(noKeyFitsError(merchant, len(cands), best))
+}
+
+// keyRank says how far a failure got with a key: 0 when it does not
+// depend on the key at all, 1 for a failure at the padding (the usual sign
+// of a wrong key), 2 when the padding was valid but the plaintext was not
+// a JSON object, 3 when the key works only in another letter case.
+func keyRank(err error, envParsed bool) int {
+	switch {
+	case errors.Is(err, codec.ErrKeyCase):
+		return 3
+	case errors.Is(err, codec.ErrPadding), errors.Is(err, codec.ErrEmptySignKey):
+		return 1
+	case !envParsed:
+		return 0
+	case errors.Is(err, codec.ErrNotUTF8), errors.Is(err, codec.ErrNotJSON),
+		errors.Is(err, codec.ErrNotObject), errors.Is(err, codec.ErrDuplicate),
+		errors.Is(err, codec.ErrTooDeep):
+		return 2
+	}
+	return 0
+}
+
+func (r *Report) keyLabel(c candidate, search bool, merchant string) {
+	if c.label == "" {
+		return
+	}
+	r.Key = c.label
+	if search && merchant != "" && c.label != merchant {
+		r.warn("merchant " + merchant + " has no key of its own in the keys given; the key filed under " + c.label + " was used")
+	}
+}
+
+// opened fills r from a successful decryption with key c.
+func (r *Report) opened(o *codec.Opened, err error, c candidate, search bool, merchant string) {
+	r.keyLabel(c, search, merchant)
+	r.Opened = o
+	r.Data = o.Object
+	r.MD5Uppercased = o.MD5Uppercased
+	if o.MD5Uppercased {
+		r.warn("the md5 as sent (" + r.MD5 + ") did not decrypt the data, its upper-cased form did: the sender derives the AES key from the upper-case md5 but transmits it in lower case")
+	}
+	if o.Verified {
+		r.Verified = true
+		r.Rule = string(o.Rule)
+		if o.Rule != codec.RuleStrings {
+			r.warn("the md5 matches only under the " + string(o.Rule) + " rule (" + ruleWords(o.Rule) + "): the data has values that are not strings or keys that sort differently between senders, which the documented scheme does not define")
+		}
+	} else {
+		if err == nil || !errors.Is(err, codec.ErrMD5Mismatch) {
+			err = mismatchError(r.MD5, o)
+		}
+		r.fail(err)
+	}
+	r.checkData(o.Object)
+}
+
+// checkData adds the catalogue's findings about the decrypted data.
+func (r *Report) checkData(data *codec.Object) {
+	if data == nil {
+		return
+	}
+	if v, ok := data.Get("merchant_id"); ok && v.Kind == codec.String && r.MerchantID != "" && v.Text != r.MerchantID {
+		r.warn("the envelope says merchant_id " + r.MerchantID + " but the data says " + v.Text)
+	}
+	if r.Kind == codec.Request.String() && r.Action != "" {
+		r.Warnings = append(r.Warnings, RequestWarnings(r.Action, data)...)
+	}
+}
+
+// RequestWarnings checks request data against the catalogue entry of
+// action, in the variant the data fits best, and returns the findings that
+// call for attention (errors such as a missing required field, warnings
+// such as an unknown field or a value that is not a string) as sentences.
+// An action the catalogue does not know gives one warning saying so.
+func RequestWarnings(action string, data *codec.Object) []string {
+	_, problems, ok := catalog.Match(action, codec.Request, data)
+	if !ok {
+		return []string{"action " + strconv.Quote(action) + " is not in the catalogue of documented actions, so its data was not checked"}
+	}
+	out := make([]string, 0, len(problems))
+	for _, p := range problems {
+		if p.Severity == catalog.Error || p.Severity == catalog.Warning {
+			out = append(out, "catalogue "+p.String())
+		}
+	}
+	return out
+}
+
+func ruleWords(r codec.Rule) string {
+	switch r {
+	case codec.RuleJS:
+		return "JavaScript String() rendering, UTF-16 key order"
+	case codec.RuleCryptoJS:
+		return "\".0\" appended to every number, as some crypto-js senders do"
+	case codec.RulePHP:
+		return "PHP ksort order and string conversion"
+	case codec.RuleJava:
+		return "Java Gson numbers and TreeMap order, as the OTT Pay Java SDK does"
+	}
+	return "a sender convention"
+}
+
+// mismatchError describes a clean decryption whose md5 did not verify.
+func mismatchError(sent string, o *codec.Opened) error {
+	computed := ""
+	var tried []string
+	for _, rd := range o.Rules {
+		if rd.Err != nil {
+			continue
+		}
+		if computed == "" {
+			computed = rd.MD5
+		}
+		tried = append(tried, string(rd.Rule))
+	}
+	what := "md5 " + sent + " does not match the decrypted data"
+	if computed != "" {
+		what += ", which gives " + computed
+		if len(tried) > 1 {
+			what += " (rules tried: " + strings.Join(tried, ", ") + ")"
+		}
+	}
+	return &codec.Error{
+		Layer: codec.LayerVerify,
+		Err:   codec.ErrMD5Mismatch,
+		What:  what,
+		Hint:  "the data was changed after signing, the sender renders values by a rule not known here, or the message was copied incompletely; do not trust its contents",
+	}
+}
+
+func noKeyError(merchant string, keys Keys) error {
+	what := "no sign key given"
+	if len(keys.ByMerchant) > 0 && merchant != "" {
+		what = "no sign key for merchant " + merchant
+	}
+	return &codec.Error{
+		Layer: codec.LayerKey,
+		Err:   ErrNoKey,
+		What:  what,
+		Hint:  "give the merchant's sign key to decrypt the data",
+	}
+}
+
+func noKeyFitsError(merchant string, n int, last error) error {
+	why := "the envelope names no merchant_id"
+	if merchant != "" {
+		why = "merchant " + merchant + " has no key of its own in the keys given"
+	}
+	hint := why + "; add the sign key of the merchant that sent it"
+	if last != nil && errors.Is(last, codec.ErrPadding) {
+		hint = why + " and every key failed at the padding, the usual sign of a wrong key; add the sign key of the merchant that sent it"
+	}
+	return &codec.Error{
+		Layer: codec.LayerKey,
+		Err:   ErrNoKeyFits,
+		What:  fmt.Sprintf("none of the %d sign keys tried decrypts the data", n),
+		Hint:  hint,
+	}
+}
+
+func (r *Report) warn(s string) { r.Warnings = append(r.Warnings, s) }
+
+func (r *Report) fail(err error) {
+	r.Err = err
+	r.Error = err.Error()
+}

@@ -1,0 +1,316 @@
+package ui
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
+)
+
+// Decode is the home page: one paste box, and one card per envelope found
+// in what was pasted.
+type Decode struct {
+	app.Compo
+
+	env *Env
+
+	text     string
+	typedKey string
+	showKey  bool
+
+	profiles []vault.Profile
+	loaded   bool
+	storeErr string
+
+	cards  []Card
+	steps  map[int]bool // "show the steps" open, by card number
+	reveal map[int]bool // AES key revealed, by card number
+	copied string       // id of the copy button last used
+	update bool
+}
+
+// OnMount loads the vault's profiles.
+func (c *Decode) OnMount(ctx app.Context) {
+	c.update = ctx.AppUpdateAvailable()
+	c.loadProfiles(ctx)
+}
+
+// OnNav takes the text carried in the URL fragment by a "decode this" or
+// share link.
+func (c *Decode) OnNav(ctx app.Context) {
+	if t, ok := TextFromFragment(ctx.Page().URL().EscapedFragment()); ok {
+		c.text = t
+		c.decode()
+	}
+}
+
+// OnAppUpdate shows the reload prompt.
+func (c *Decode) OnAppUpdate(ctx app.Context) { c.update = ctx.AppUpdateAvailable() }
+
+func (c *Decode) loadProfiles(ctx app.Context) {
+	if c.env == nil || c.env.Store == nil {
+		c.loaded = true
+		return
+	}
+	st := c.env.Store
+	ctx.Async(func() {
+		ps, err := st.List(ctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			c.profiles, c.loaded, c.storeErr = ps, true, errText(err)
+			c.decode()
+		})
+	})
+}
+
+// decode refreshes the cards from the text, the typed key and the vault.
+func (c *Decode) decode() {
+	c.cards = DecodeText(c.text, c.profiles, c.typedKey)
+	c.steps, c.reveal, c.copied = nil, nil, ""
+}
+
+func (c *Decode) onText(ctx app.Context, e app.Event) {
+	c.text = inputValue(ctx)
+	c.decode()
+}
+
+func (c *Decode) onKey(ctx app.Context, e app.Event) {
+	c.typedKey = inputValue(ctx)
+	c.decode()
+}
+
+func (c *Decode) clear(ctx app.Context, e app.Event) {
+	c.text, c.typedKey = "", ""
+	c.decode()
+}
+
+// Render draws the page.
+func (c *Decode) Render() app.UI {
+	keyType := "password"
+	if c.showKey {
+		keyType = "text"
+	}
+	return shell(PathDecode, c.update,
+		app.H1().Text("Decode"),
+		app.P().Class("lead").Text("Paste a request, response or callback: a raw body, an HTTP dump, a curl command, log lines, or several mixed together."),
+		app.Textarea().
+			ID("paste").
+			Class("paste").
+			Rows(10).
+			Placeholder(`{"action":"ACTIVEPAY","version":"1.0","merchant_id":"…","data":"…","md5":"…"}`).
+			Spellcheck(false).
+			AutoFocus(true).
+			Aria("label", "Text to decode").
+			Text(c.text).
+			OnInput(c.onText),
+		app.Div().Class("keyline").Body(
+			app.Label().For("typed-key").Text("Sign key for this decode only (not saved): "),
+			app.Input().
+				ID("typed-key").
+				Type(keyType).
+				AutoComplete(false).
+				Attr("autocomplete", "off").
+				Spellcheck(false).
+				Placeholder("leave empty to use the vault").
+				Value(c.typedKey).
+				OnInput(c.onKey),
+			app.Label().Class("inline").Body(
+				app.Input().Type("checkbox").ID("show-typed-key").Checked(c.showKey).OnChange(func(ctx app.Context, e app.Event) {
+					c.showKey = checked(ctx)
+				}),
+				app.Text(" show"),
+			),
+			app.Button().ID("clear").Class("secondary").Text("Clear").OnClick(c.clear),
+		),
+		app.If(c.storeErr != "", app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
+		app.If(c.loaded && len(c.profiles) == 0 && c.typedKey == "" && c.text != "",
+			app.P().Class("hint").Body(
+				app.Text("The vault holds no keys yet: "),
+				app.A().Href(Href(PathKeys)).Text("add a merchant profile"),
+				app.Text(" or type a key above."),
+			),
+		),
+		app.Div().ID("cards").Body(
+			app.Range(c.cards).Slice(func(i int) app.UI { return c.renderCard(&c.cards[i]) }),
+		),
+	)
+}
+
+func (c *Decode) renderCard(k *Card) app.UI {
+	id := "card-" + strconv.Itoa(k.N)
+	n := k.N
+	return app.Section().ID(id).Class("card", "outcome-"+k.BadgeClass).DataSet("outcome", k.Outcome.String()).Body(
+		app.Div().Class("card-head").Body(
+			app.H2().Text(k.Title),
+			app.Span().Class("badge", k.BadgeClass).Text(k.Badge),
+		),
+		app.If(k.RuleNote != "", app.P().Class("rule").Text(k.RuleNote)),
+		renderFailure(k.Failure),
+		renderMeta(k),
+		app.If(k.KeyNote != "", app.P().Class("keynote").Text(k.KeyNote)),
+		app.If(len(k.Warnings) > 0, app.Ul().Class("warnings").Body(
+			app.Range(k.Warnings).Slice(func(i int) app.UI { return app.Li().Text(k.Warnings[i]) }),
+		)),
+		c.renderFields(k),
+		app.Div().Class("actions").Body(
+			app.If(k.DataJSON != "", c.copyButton(id+"-copy-json", "Copy decrypted JSON", k.DataJSON)),
+			app.If(k.Kind != "", c.copyButton(id+"-copy-report", "Copy report", k.ReportJSON)),
+			app.If(k.Steps != nil, app.Button().ID(id+"-steps").Class("secondary").
+				Text(ifThen(c.steps[n], "Hide the steps", "Show the steps")).
+				OnClick(func(ctx app.Context, e app.Event) {
+					if c.steps == nil {
+						c.steps = map[int]bool{}
+					}
+					c.steps[n] = !c.steps[n]
+				})),
+		),
+		c.renderSteps(id, n, k.Steps),
+	)
+}
+
+func renderFailure(f *Failure) app.UI {
+	if f == nil {
+		return nil
+	}
+	return app.Div().Class("failure").Body(
+		app.P().Body(
+			app.If(f.Layer != "", app.Strong().Text("Failed at "+f.Layer+": ")),
+			app.Span().Class("what").Text(f.What),
+		),
+		app.If(f.Hint != "", app.P().Class("hint").Body(
+			app.Strong().Text("Likely cause: "),
+			app.Span().Class("cause").Text(f.Hint),
+		)),
+	)
+}
+
+func (c *Decode) renderFields(k *Card) app.UI {
+	if len(k.Fields) == 0 {
+		return nil
+	}
+	id := "card-" + strconv.Itoa(k.N)
+	return app.Table().Class("fields").Body(
+		app.THead().Body(app.Tr().Body(
+			app.Th().Text("Field"), app.Th().Text("Value"), app.Th().Text("Meaning"), app.Th(),
+		)),
+		app.TBody().Body(
+			app.Range(k.Fields).Slice(func(i int) app.UI {
+				f := k.Fields[i]
+				return app.Tr().DataSet("field", f.Name).Body(
+					app.Td().Body(app.Code().Text(f.Name)),
+					app.Td().Class("value").Body(
+						app.Span().Class("v").Text(f.Value),
+						app.If(f.Kind != "", app.Span().Class("kind").Text(" ("+f.Kind+")")),
+						app.If(f.Shown != "", app.Span().Class("shown").Text(" = "+f.Shown)),
+					),
+					app.Td().Class("note").Text(f.Note),
+					app.Td().Body(c.copyButton(id+"-copy-"+strconv.Itoa(i), "Copy", f.Value)),
+				)
+			}),
+		),
+	)
+}
+
+func (c *Decode) renderSteps(id string, n int, s *Steps) app.UI {
+	if s == nil || !c.steps[n] {
+		return nil
+	}
+	key := MaskKey(s.AESKey)
+	if c.reveal[n] {
+		key = s.AESKey
+	}
+	return app.Div().ID(id + "-stepview").Class("steps").Body(
+		app.H3().Text("The steps"),
+		app.Ol().Body(
+			app.Li().Body(
+				app.Text("md5 sent: "), app.Code().Text(s.SentMD5),
+				app.If(s.MD5Uppercased, app.Span().Class("warn").Text(" (the AES key came from its upper-cased form "+s.KeyMD5+")")),
+			),
+			app.Li().Body(
+				app.Text("AES key = characters 9 to 24 of MD5(md5 + sign key): "),
+				app.Code().ID(id+"-aeskey").Text(key),
+				app.Button().ID(id+"-reveal").Class("link").Text(ifThen(c.reveal[n], " hide", " reveal")).
+					OnClick(func(ctx app.Context, e app.Event) {
+						if c.reveal == nil {
+							c.reveal = map[int]bool{}
+						}
+						c.reveal[n] = !c.reveal[n]
+					}),
+			),
+			app.Li().Body(
+				app.Text("Base64-decode data, AES-128-ECB decrypt, remove "+strconv.Itoa(s.Padding)+" padding bytes: "),
+				app.Code().Text(s.PaddingBytes),
+			),
+			app.Li().Body(
+				app.Text("Sort the keys, concatenate the values, MD5 it, and compare with the md5 sent:"),
+				app.Table().Class("rules").Body(
+					app.THead().Body(app.Tr().Body(
+						app.Th().Text("Rule"), app.Th().Text("Sorted values"), app.Th().Text("md5 computed"), app.Th().Text("Matches"),
+					)),
+					app.TBody().Body(app.Range(s.Rules).Slice(func(i int) app.UI {
+						r := s.Rules[i]
+						return app.Tr().Body(
+							app.Td().Text(r.Rule),
+							app.Td().Body(app.If(r.Err != "", app.Span().Class("error").Text(r.Err)).Else(app.Code().Class("sorted").Text(r.Sorted))),
+							app.Td().Body(app.Code().Text(r.Computed)),
+							app.Td().Class(ifThen(r.Match, "yes", "no")).Text(ifThen(r.Match, "yes", "no")),
+						)
+					})),
+				),
+			),
+		),
+	)
+}
+
+func (c *Decode) copyButton(id, label, text string) app.UI {
+	shown := label
+	if c.copied == id {
+		shown = "Copied"
+	}
+	return app.Button().ID(id).Class("copy").Text(shown).OnClick(func(ctx app.Context, e app.Event) {
+		copyText(text)
+		c.copied = id
+	})
+}
+
+// renderMeta lists the envelope's members.
+func renderMeta(k *Card) app.UI {
+	if k.Kind == "" {
+		return nil
+	}
+	var items []app.UI
+	add := func(name string, value app.UI) {
+		items = append(items, app.Dt().Text(name), app.Dd().Body(value))
+	}
+	text := func(name, value string) {
+		if value != "" {
+			add(name, app.Text(value))
+		}
+	}
+	text("kind", k.Kind)
+	text("action", k.Action)
+	text("version", k.Version)
+	text("merchant_id", k.MerchantID)
+	if k.RspCode != "" {
+		add("rsp_code", app.Span().Class("rsp").Body(
+			app.Code().Text(k.RspCode),
+			app.If(k.RspMeaning != "", app.Span().Class("meaning").Text(" "+k.RspMeaning)),
+		))
+	}
+	text("rsp_msg", k.RspMsg)
+	text("found at", k.Where)
+	return app.Dl().Class("meta").Body(items...)
+}
+
+func ifThen(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

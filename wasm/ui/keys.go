@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
+)
+
+// CheckProfile validates a profile as the Keys form shows it: the vault's
+// own checks, plus a warning when another profile already has the same
+// merchant_id (decoding picks a key by merchant_id, so only one of them
+// would ever be used).
+func CheckProfile(p vault.Profile, others []vault.Profile) vault.Findings {
+	f := vault.Validate(p)
+	for _, o := range others {
+		if o.ID != p.ID && o.MerchantID == p.MerchantID && p.MerchantID != "" {
+			name := o.Label
+			if name == "" {
+				name = o.MerchantID
+			}
+			f.Warnings = append(f.Warnings, vault.Finding{
+				Field:   vault.FieldMerchantID,
+				Message: "the profile “" + name + "” already has merchant_id " + p.MerchantID + "; decoding uses one key per merchant_id, so edit that profile instead of adding a second one",
+			})
+			break
+		}
+	}
+	return f
+}
+
+// Keys is the page that lists, adds, edits and deletes merchant profiles.
+type Keys struct {
+	app.Compo
+
+	env *Env
+
+	profiles []vault.Profile
+	loaded   bool
+	storeErr string
+	status   string
+
+	form     vault.Profile // the profile being added or edited
+	editing  bool
+	showKey  bool
+	touched  bool // the form was submitted once: show its errors
+	confirm  bool // warnings were shown; the next save goes through
+	deleting string
+	update   bool
+}
+
+// OnMount loads the profiles.
+func (c *Keys) OnMount(ctx app.Context) {
+	c.update = ctx.AppUpdateAvailable()
+	c.reload(ctx)
+}
+
+// OnAppUpdate shows the reload prompt.
+func (c *Keys) OnAppUpdate(ctx app.Context) { c.update = ctx.AppUpdateAvailable() }
+
+func (c *Keys) store() Store {
+	if c.env == nil {
+		return nil
+	}
+	return c.env.Store
+}
+
+func (c *Keys) reload(ctx app.Context) {
+	st := c.store()
+	if st == nil {
+		c.loaded = true
+		return
+	}
+	ctx.Async(func() {
+		ps, err := st.List(ctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			c.profiles, c.loaded, c.storeErr = ps, true, errText(err)
+		})
+	})
+}
+
+func (c *Keys) resetForm() {
+	c.form = vault.Profile{}
+	c.editing, c.showKey, c.touched, c.confirm = false, false, false, false
+}
+
+func (c *Keys) save(ctx app.Context, e app.Event) {
+	c.touched = true
+	f := CheckProfile(c.form, c.profiles)
+	if len(f.Errors) > 0 {
+		c.confirm = false
+		return
+	}
+	if len(f.Warnings) > 0 && !c.confirm {
+		c.confirm = true
+		return
+	}
+	st := c.store()
+	if st == nil {
+		c.storeErr = "no key vault in this build"
+		return
+	}
+	p := c.form
+	verb := "added"
+	if c.editing {
+		verb = "saved"
+	}
+	ctx.Async(func() {
+		saved, err := st.Put(ctx, p)
+		ps, lerr := st.List(ctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				c.storeErr = err.Error()
+				return
+			}
+			c.storeErr = errText(lerr)
+			c.profiles = ps
+			c.status = "Profile “" + displayName(saved) + "” " + verb + "."
+			c.resetForm()
+		})
+	})
+}
+
+func (c *Keys) remove(ctx app.Context, id string) {
+	st := c.store()
+	if st == nil {
+		return
+	}
+	name := ""
+	for _, p := range c.profiles {
+		if p.ID == id {
+			name = displayName(p)
+		}
+	}
+	ctx.Async(func() {
+		err := st.Delete(ctx, id)
+		ps, lerr := st.List(ctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			c.deleting = ""
+			if err != nil {
+				c.storeErr = err.Error()
+				return
+			}
+			c.storeErr = errText(lerr)
+			c.profiles = ps
+			c.status = "Profile “" + name + "” deleted."
+			if c.form.ID == id {
+				c.resetForm()
+			}
+		})
+	})
+}
+
+func displayName(p vault.Profile) string {
+	if p.Label != "" {
+		return p.Label
+	}
+	return p.MerchantID
+}
+
+// Render draws the page.
+func (c *Keys) Render() app.UI {
+	return shell(PathKeys, c.update,
+		app.H1().Text("Keys"),
+		app.P().Class("lead").Text("Merchant profiles kept in this browser (IndexedDB). Keys never leave this device; the Decode page picks a key by merchant_id."),
+		app.If(c.storeErr != "", app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
+		app.If(c.status != "", app.P().Class("status").ID("keys-status").Text(c.status)),
+		c.renderList(),
+		c.renderForm(),
+	)
+}
+
+func (c *Keys) renderList() app.UI {
+	if !c.loaded {
+		return app.P().Text("Loading the key vault…")
+	}
+	if len(c.profiles) == 0 {
+		return app.P().ID("no-profiles").Text("No merchant profiles yet: add one below.")
+	}
+	return app.Table().ID("profiles").Class("profiles").Body(
+		app.THead().Body(app.Tr().Body(
+			app.Th().Text("Label"), app.Th().Text("merchant_id"), app.Th().Text("operator_id"), app.Th().Text("Sign key"), app.Th(),
+		)),
+		app.TBody().Body(app.Range(c.profiles).Slice(func(i int) app.UI {
+			p := c.profiles[i]
+			id := p.ID
+			var actions app.UI
+			if c.deleting == id {
+				actions = app.Span().Class("confirm").Body(
+					app.Text("Delete “"+displayName(p)+"”? Its key is gone for good unless you have it elsewhere. "),
+					app.Button().Class("danger").ID("confirm-delete-"+p.MerchantID).Text("Delete").OnClick(func(ctx app.Context, e app.Event) {
+						c.remove(ctx, id)
+					}),
+					app.Button().Class("secondary").Text("Cancel").OnClick(func(ctx app.Context, e app.Event) {
+						c.deleting = ""
+					}),
+				)
+			} else {
+				actions = app.Span().Body(
+					app.Button().Class("secondary").ID("edit-"+p.MerchantID).Text("Edit").OnClick(func(ctx app.Context, e app.Event) {
+						c.resetForm()
+						c.form, c.editing, c.status = p, true, ""
+					}),
+					app.Button().Class("danger").ID("delete-"+p.MerchantID).Text("Delete").OnClick(func(ctx app.Context, e app.Event) {
+						c.deleting, c.status = id, ""
+					}),
+				)
+			}
+			return app.Tr().DataSet("merchant", p.MerchantID).Body(
+				app.Td().Class("label").Text(p.Label),
+				app.Td().Body(app.Code().Text(p.MerchantID)),
+				app.Td().Body(app.Code().Text(p.OperatorID)),
+				app.Td().Body(app.Code().Class("masked").Text(vault.Mask(p.SignKey))),
+				app.Td().Body(actions),
+			)
+		})),
+	)
+}
+
+func (c *Keys) renderForm() app.UI {
+	f := CheckProfile(c.form, c.profiles)
+	title := "Add a merchant profile"
+	if c.editing {
+		title = "Edit “" + displayName(c.form) + "”"
+	}
+	keyType := "password"
+	if c.showKey {
+		keyType = "text"
+	}
+	field := func(id, label, name, value, placeholder string, set func(string)) app.UI {
+		return app.Div().Class("field").Body(
+			app.Label().For(id).Text(label),
+			app.Input().ID(id).Type("text").Value(value).Placeholder(placeholder).
+				Spellcheck(false).Attr("autocomplete", "off").
+				OnInput(func(ctx app.Context, e app.Event) {
+					set(inputValue(ctx))
+					c.confirm = false
+				}),
+			findings(f, name, c.touched),
+		)
+	}
+	return app.Div().Class("form", "profile-form").ID("profile-form").Body(
+		app.H2().Text(title),
+		field("profile-label", "Label", vault.FieldLabel, c.form.Label, "Acme UAT", func(s string) { c.form.Label = s }),
+		field("profile-merchant", "merchant_id", vault.FieldMerchantID, c.form.MerchantID, "ON00004652", func(s string) { c.form.MerchantID = s }),
+		field("profile-operator", "operator_id (optional)", vault.FieldOperatorID, c.form.OperatorID, "0000020156", func(s string) { c.form.OperatorID = s }),
+		app.Div().Class("field").Body(
+			app.Label().For("profile-key").Text("Sign key"),
+			app.Input().ID("profile-key").Type(keyType).Value(c.form.SignKey).
+				Spellcheck(false).Attr("autocomplete", "off").
+				OnInput(func(ctx app.Context, e app.Event) {
+					c.form.SignKey = inputValue(ctx)
+					c.confirm = false
+				}),
+			app.Label().Class("inline").Body(
+				app.Input().Type("checkbox").ID("profile-show-key").Checked(c.showKey).OnChange(func(ctx app.Context, e app.Event) {
+					c.showKey = checked(ctx)
+				}),
+				app.Text(" show"),
+			),
+			app.If(c.form.SignKey != "" && vault.CleanKey(c.form.SignKey) != c.form.SignKey,
+				app.Button().ID("profile-clean-key").Class("secondary").Text("Clean key (remove spaces, upper case)").
+					OnClick(func(ctx app.Context, e app.Event) {
+						c.form.SignKey = vault.CleanKey(c.form.SignKey)
+						c.confirm = false
+					}),
+			),
+			findings(f, vault.FieldSignKey, c.touched),
+		),
+		app.If(c.confirm && len(f.Warnings) > 0,
+			app.P().ID("profile-confirm").Class("warn").Text("Check the warnings above: the key is used exactly as typed. Save again to keep it as it is."),
+		),
+		app.Div().Class("actions").Body(
+			app.Button().ID("profile-save").Text(ifThen(c.confirm && len(f.Warnings) > 0, "Save anyway", ifThen(c.editing, "Save changes", "Add profile"))).OnClick(c.save),
+			app.If(c.editing || c.form != (vault.Profile{}), app.Button().ID("profile-cancel").Class("secondary").Text("Cancel").OnClick(func(ctx app.Context, e app.Event) {
+				c.resetForm()
+			})),
+		),
+	)
+}
+
+// findings lists the errors (once the form was submitted) and warnings
+// (always) about one field.
+func findings(f vault.Findings, field string, showErrors bool) app.UI {
+	var items []app.UI
+	if showErrors {
+		for _, x := range f.Errors {
+			if x.Field == field {
+				items = append(items, app.Li().Class("error").Text(x.Message))
+			}
+		}
+	}
+	for _, x := range f.Warnings {
+		if x.Field == field {
+			items = append(items, app.Li().Class("warn").Text(x.Message))
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	return app.Ul().Class("findings").DataSet("field", field).Body(items...)
+}
