@@ -45,11 +45,25 @@ func EncryptData(aesKey string, plaintext []byte) string {
 	}
 	var k [16]byte
 	copy(k[:], aesKey)
+	return encryptToBase64(&k, plaintext)
+}
+
+// encryptToBase64 is EncryptData with a key array, using pooled buffers so
+// that the returned string is the only allocation.
+func encryptToBase64(k *[16]byte, plaintext []byte) string {
 	bp := getBuf()
 	defer putBuf(bp)
-	ct := encryptECB((*bp)[:0], &k, plaintext)
+	ct := encryptECB((*bp)[:0], k, plaintext)
+	n := base64.StdEncoding.EncodedLen(len(ct))
+	if cap(ct)-len(ct) < n {
+		grown := make([]byte, len(ct), len(ct)+n)
+		copy(grown, ct)
+		ct = grown
+	}
 	*bp = ct
-	return base64.StdEncoding.EncodeToString(ct)
+	out := ct[len(ct) : len(ct)+n]
+	base64.StdEncoding.Encode(out, ct)
+	return string(out)
 }
 
 // encryptECB appends the AES-128-ECB/PKCS#7 encryption of plaintext to dst.
@@ -131,12 +145,11 @@ func decodeBase64(s string) ([]byte, *Error) {
 		return nil, newErr(LayerBase64, ErrTooLarge, "the data member is "+itoa(len(s))+" characters, more than the limit",
 			"no OTT Pay message is this large: check that a single message was given")
 	}
-	enc := base64.StdEncoding
-	dst := make([]byte, enc.DecodedLen(len(s)))
-	// Fast path: the standard decoder accepts the alphabet, padding and
-	// CR/LF, which are all allowed here.
-	n, err := enc.Decode(dst, []byte(s))
-	if err != nil {
+	dst := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	// Fast path: one unbroken run of Base64. Anything else (whitespace,
+	// errors) takes the slow path, which also explains errors.
+	n, ok := decodeB64(dst, s)
+	if !ok {
 		var e *Error
 		n, e = decodeBase64Slow(dst, s)
 		if e != nil {
@@ -146,7 +159,7 @@ func decodeBase64(s string) ([]byte, *Error) {
 	ct := dst[:n]
 	if len(ct) == 0 || len(ct)%16 != 0 {
 		what := "the data decodes to " + itoa(len(ct)) + " bytes, which is not a positive multiple of the AES block size 16"
-		hint := "the data was truncated or cut (check the log line was not shortened), or it is not an OTT Pay ciphertext"
+		hint := "the data was truncated or cut, for example by a shortened log line, or it is not an OTT Pay ciphertext"
 		if len(ct) == 0 {
 			what = "the data member is empty"
 			hint = "the sender put no ciphertext in data"
@@ -158,6 +171,80 @@ func decodeBase64(s string) ([]byte, *Error) {
 			"no OTT Pay message is this large: check that a single message was given")
 	}
 	return ct, nil
+}
+
+// b64Value maps a standard Base64 character to its 6-bit value, and any
+// other byte to 0xff.
+var b64Value = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// decodeB64 decodes padded standard Base64 without whitespace from s into
+// dst (at least 3*len(s)/4 bytes). It reports false for anything else.
+func decodeB64(dst []byte, s string) (int, bool) {
+	if len(s)%4 != 0 {
+		return 0, false
+	}
+	if len(s) == 0 {
+		return 0, true
+	}
+	body := s[:len(s)-4]
+	n := 0
+	i := 0
+	for ; i+8 <= len(body); i += 8 {
+		q := body[i : i+8]
+		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]
+		e, f, g, h := b64Value[q[4]], b64Value[q[5]], b64Value[q[6]], b64Value[q[7]]
+		if (a|b|c|d|e|f|g|h)&0xc0 != 0 {
+			return 0, false
+		}
+		v := uint64(a)<<42 | uint64(b)<<36 | uint64(c)<<30 | uint64(d)<<24 | uint64(e)<<18 | uint64(f)<<12 | uint64(g)<<6 | uint64(h)
+		o := dst[n : n+6]
+		o[0], o[1], o[2], o[3], o[4], o[5] = byte(v>>40), byte(v>>32), byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
+		n += 6
+	}
+	for ; i < len(body); i += 4 {
+		q := body[i : i+4]
+		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]
+		if (a|b|c|d)&0xc0 != 0 {
+			return 0, false
+		}
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		o := dst[n : n+3]
+		o[0], o[1], o[2] = byte(v>>16), byte(v>>8), byte(v)
+		n += 3
+	}
+	// The last quantum may end in "=" or "==".
+	q := s[len(s)-4:]
+	a, b := b64Value[q[0]], b64Value[q[1]]
+	if (a|b)&0xc0 != 0 {
+		return 0, false
+	}
+	switch {
+	case q[2] == '=' && q[3] == '=':
+		dst[n] = a<<2 | b>>4
+		return n + 1, true
+	case q[3] == '=':
+		c := b64Value[q[2]]
+		if c&0xc0 != 0 {
+			return 0, false
+		}
+		dst[n], dst[n+1] = a<<2|b>>4, b<<4|c>>2
+		return n + 2, true
+	}
+	c, d := b64Value[q[2]], b64Value[q[3]]
+	if (c|d)&0xc0 != 0 {
+		return 0, false
+	}
+	dst[n], dst[n+1], dst[n+2] = a<<2|b>>4, b<<4|c>>2, c<<6|d
+	return n + 3, true
 }
 
 // decodeBase64Slow strips whitespace, explains what is wrong, or decodes.

@@ -77,11 +77,14 @@ func Digest(o *Object, r Rule) (string, error) {
 // the result names the first that reproduces the md5. No match means the
 // message is not verified.
 func Verify(o *Object, md5 string) Verification {
-	want := []byte(md5)
-	for i, c := range want {
+	var wantBuf [32]byte
+	want := wantBuf[:0]
+	for i := 0; i < len(md5); i++ {
+		c := md5[i]
 		if c >= 'a' && c <= 'z' {
-			want[i] = c - 'a' + 'A'
+			c -= 'a' - 'A'
 		}
+		want = append(want, c)
 	}
 	allStrings := true
 	for i := range o.Members {
@@ -90,12 +93,15 @@ func Verify(o *Object, md5 string) Verification {
 			break
 		}
 	}
+	one := allStrings && plainKeys(o)
 	var v Verification
-	v.Rules = make([]RuleDigest, 0, 5)
-	v.Rules = append(v.Rules, ruleDigest(o, RuleStrings, want))
-	if !allStrings || !plainKeys(o) {
-		for _, r := range []Rule{RuleJS, RuleCryptoJS, RulePHP, RuleJava} {
-			v.Rules = append(v.Rules, ruleDigest(o, r, want))
+	if one {
+		v.Rules = make([]RuleDigest, 1)
+		v.Rules[0] = ruleDigest(o, RuleStrings, md5, want)
+	} else {
+		v.Rules = make([]RuleDigest, 0, 5)
+		for _, r := range []Rule{RuleStrings, RuleJS, RuleCryptoJS, RulePHP, RuleJava} {
+			v.Rules = append(v.Rules, ruleDigest(o, r, md5, want))
 		}
 	}
 	for _, d := range v.Rules {
@@ -108,9 +114,9 @@ func Verify(o *Object, md5 string) Verification {
 	return v
 }
 
-// ruleDigest computes the digest of o under r and compares it with want
-// (uppercase hex).
-func ruleDigest(o *Object, r Rule, want []byte) RuleDigest {
+// ruleDigest computes the digest of o under r and compares it with want,
+// the envelope md5 upper-cased.
+func ruleDigest(o *Object, r Rule, md5 string, want []byte) RuleDigest {
 	d := RuleDigest{Rule: r}
 	bp := getBuf()
 	defer putBuf(bp)
@@ -123,8 +129,12 @@ func ruleDigest(o *Object, r Rule, want []byte) RuleDigest {
 	var h [32]byte
 	sum := md5Hex(&h, b)
 	d.Input = string(b)
-	d.MD5 = string(sum)
 	d.Match = subtle.ConstantTimeCompare(sum, want) == 1
+	if d.Match && string(sum) == md5 {
+		d.MD5 = md5 // the usual case: no copy
+	} else {
+		d.MD5 = string(sum)
+	}
 	return d
 }
 

@@ -37,7 +37,8 @@ func ParseEnvelope(b []byte) (*Envelope, error) {
 }
 
 func parseEnvelope(b []byte, strict bool) (*Envelope, *Error) {
-	members, err := parseObject(string(b), LayerEnvelope)
+	var buf [8]Member // an envelope has a handful of members
+	members, err := parseObjectInto(buf[:0], string(b), LayerEnvelope)
 	if err != nil {
 		return nil, err
 	}
@@ -194,13 +195,15 @@ func (e *Envelope) appendJSON(b []byte) ([]byte, *Error) {
 			kind = Response
 		}
 	}
+	var names [5]string
+	n := 0
 	b = append(b, '{')
-	first := true
 	add := func(name, value string) {
-		if !first {
+		if n > 0 {
 			b = append(b, ',')
 		}
-		first = false
+		names[n] = name
+		n++
 		b = appendQuoted(b, name)
 		b = append(b, ':')
 		b = appendQuoted(b, value)
@@ -209,25 +212,20 @@ func (e *Envelope) appendJSON(b []byte) ([]byte, *Error) {
 	if e.RspCodeName == "rep_code" {
 		rsp = "rep_code"
 	}
-	known := map[string]bool{"data": true, "md5": true}
 	switch kind {
 	case Request:
 		add("action", e.Action)
 		add("version", e.Version)
 		add("merchant_id", e.MerchantID)
-		known["action"], known["version"], known["merchant_id"] = true, true, true
 	case Response, Callback:
 		add(rsp, e.RspCode)
 		add("rsp_msg", e.RspMsg)
-		known[rsp], known["rsp_msg"] = true, true
 		if kind == Callback {
 			add("merchant_id", e.MerchantID)
-			known["merchant_id"] = true
 		}
 	default:
 		if e.MerchantID != "" {
 			add("merchant_id", e.MerchantID)
-			known["merchant_id"] = true
 		}
 	}
 	if e.HasData || e.Data != "" {
@@ -236,16 +234,27 @@ func (e *Envelope) appendJSON(b []byte) ([]byte, *Error) {
 	if e.HasMD5 || e.MD5 != "" {
 		add("md5", e.MD5)
 	}
+	if len(e.Extra) == 0 {
+		return append(b, '}'), nil
+	}
+	if err := (&Object{Members: e.Extra}).check(LayerEnvelope); err != nil {
+		return nil, err
+	}
 	for i := range e.Extra {
 		m := &e.Extra[i]
-		if known[m.Key] {
-			return nil, dupErr(m.Key, LayerEnvelope)
+		for _, name := range names[:n] {
+			if m.Key == name {
+				return nil, dupErr(m.Key, LayerEnvelope)
+			}
 		}
-		known[m.Key] = true
-		if !first {
+		switch m.Key {
+		case "action", "version", "merchant_id", "rsp_msg", "data", "md5":
+			return nil, newErr(LayerEnvelope, ErrDuplicate, "the extra member "+quote(m.Key, 20)+" is an envelope member",
+				"set the Envelope field of that name instead of an extra member")
+		}
+		if n > 0 || i > 0 {
 			b = append(b, ',')
 		}
-		first = false
 		b = appendQuoted(b, m.Key)
 		b = append(b, ':')
 		b = m.Value.appendJSON(b)

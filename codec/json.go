@@ -81,6 +81,12 @@ func hex2(c byte) string {
 // allowed, and returns its members in order. Nested objects and arrays are
 // returned as compact JSON text.
 func parseObject(s string, layer Layer) ([]Member, *Error) {
+	return parseObjectInto(nil, s, layer)
+}
+
+// parseObjectInto is parseObject appending the members to dst, which lets
+// a caller parse into a buffer of its own.
+func parseObjectInto(dst []Member, s string, layer Layer) ([]Member, *Error) {
 	if err := checkText(s, layer); err != nil {
 		return nil, err
 	}
@@ -92,7 +98,7 @@ func parseObject(s string, layer Layer) ([]Member, *Error) {
 	if s[p.i] != '{' {
 		return nil, p.notObject()
 	}
-	members, err := p.members()
+	members, err := p.members(dst)
 	if err != nil {
 		return nil, err
 	}
@@ -149,20 +155,20 @@ func (p *parser) notObject() *Error {
 }
 
 // members parses an object whose '{' is at p.i, at depth 1.
-func (p *parser) members() ([]Member, *Error) {
+func (p *parser) members(members []Member) ([]Member, *Error) {
 	p.i++ // '{'
 	p.skipSpace()
 	if p.i < len(p.s) && p.s[p.i] == '}' {
 		p.i++
-		return []Member{}, nil
+		if members == nil {
+			members = []Member{}
+		}
+		return members, nil
 	}
-	// Estimate the member count from the text size to allocate once; an
-	// envelope has a handful of members around one long data string.
-	est := 8
-	if p.layer != LayerEnvelope {
-		est = min(4+len(p.s)/64, 4096)
+	if members == nil {
+		// Estimate the member count from the text size to allocate once.
+		members = make([]Member, 0, min(4+len(p.s)/64, 4096))
 	}
-	members := make([]Member, 0, est)
 	var nested []byte
 	for {
 		if p.i >= len(p.s) || p.s[p.i] != '"' {
@@ -314,7 +320,7 @@ func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
 				return dst, 0, err
 			}
 			keys = append(keys, key)
-			dst = appendQuoted(dst, key)
+			dst = appendQuotedValid(dst, key)
 			p.skipSpace()
 			if p.i >= len(p.s) || p.s[p.i] != ':' {
 				return dst, 0, p.syntax("expected ':' after the member name " + quote(key, 40))
@@ -379,7 +385,7 @@ func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
 		if err != nil {
 			return dst, 0, err
 		}
-		return appendQuoted(dst, t), String, nil
+		return appendQuotedValid(dst, t), String, nil
 	default:
 		start := p.i
 		k, err := p.scalar()
@@ -490,6 +496,10 @@ func (p *parser) str() (string, *Error) {
 	start := p.i + 1
 	j := start
 	for j < len(s) {
+		if j+8 <= len(s) && !strStop(load64(s, j)) {
+			j += 8
+			continue
+		}
 		c := s[j]
 		if c == '"' {
 			p.i = j + 1
@@ -602,51 +612,98 @@ var needsEscape = func() (t [256]bool) {
 	return t
 }()
 
+// Eight bytes at a time: load64 reads s[i:i+8] as a little-endian word,
+// and strStop reports whether it holds a '"', a '\' or a control
+// character, the bytes that end a run of plain string text.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func strStop(w uint64) bool {
+	q := w ^ (lsb * '"')
+	b := w ^ (lsb * '\\')
+	return ((q-lsb)&^q|(b-lsb)&^b|(w-lsb*0x20)&^w)&msb != 0
+}
+
 // appendQuoted appends s as a JSON string: raw UTF-8, escaping only '"',
 // '\' and control characters, as JSON.stringify does. Invalid UTF-8 is
 // written as \ufffd.
 func appendQuoted(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	valid := utf8.ValidString(s)
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf || valid {
-			if !needsEscape[c] {
-				i++
+		if i+8 <= len(s) {
+			if w := load64(s, i); w&msb == 0 && !strStop(w) {
+				i += 8
 				continue
 			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if needsEscape[c] {
+				dst = append(dst, s[start:i]...)
+				dst = appendEscape(dst, c)
+				start = i + 1
 			}
 			i++
-			start = i
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
+			start = i + 1
 		}
 		i += n
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// appendQuotedValid is appendQuoted for text known to be valid UTF-8.
+func appendQuotedValid(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !strStop(load64(s, i)) {
+			i += 8
+			continue
+		}
+		c := s[i]
+		if !needsEscape[c] {
+			i++
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = appendEscape(dst, c)
+		i++
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+func appendEscape(dst []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\f':
+		return append(dst, '\\', 'f')
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	}
+	return append(dst, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
 }

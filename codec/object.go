@@ -51,16 +51,24 @@ func (o *Object) SetString(key, s string) { o.Set(key, Value{Kind: String, Text:
 // Number, ObjectKind and ArrayKind values are written as their Text; a
 // Bool is written "true" only if its Text is "true". Seal checks that
 // every Text is valid JSON before it encrypts.
-func (o *Object) AppendJSON(dst []byte) []byte {
+func (o *Object) AppendJSON(dst []byte) []byte { return o.appendJSON(dst, appendQuoted) }
+
+// appendJSON is AppendJSON with the string writer to use: appendQuoted,
+// or appendQuotedValid once check has found every string valid UTF-8.
+func (o *Object) appendJSON(dst []byte, quote func([]byte, string) []byte) []byte {
 	dst = append(dst, '{')
 	for i := range o.Members {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		m := &o.Members[i]
-		dst = appendQuoted(dst, m.Key)
+		dst = quote(dst, m.Key)
 		dst = append(dst, ':')
-		dst = m.Value.appendJSON(dst)
+		if m.Value.Kind == String {
+			dst = quote(dst, m.Value.Text)
+		} else {
+			dst = m.Value.appendJSON(dst)
+		}
 	}
 	return append(dst, '}')
 }

@@ -20,7 +20,9 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 	if r == "" {
 		r = RuleStrings
 	}
-	if _, e := ParseRule(string(r)); e != nil || string(r) != strings.ToLower(string(r)) {
+	switch r {
+	case RuleStrings, RuleJS, RuleCryptoJS, RulePHP, RuleJava:
+	default:
 		return "", "", unknownRule(r)
 	}
 	if e := o.check(LayerEncode); e != nil {
@@ -37,13 +39,13 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 	sum := md5Hex(&h, in)
 	md5 = string(sum)
 	key := aesKey(md5, signKey)
-	pt := o.AppendJSON(in[len(in):])
+	pt := o.appendJSON(in[len(in):], appendQuotedValid)
 	*bp = pt
 	if len(pt) > MaxMessageSize {
 		return "", "", newErr(LayerEncode, ErrTooLarge, "the data is "+itoa(len(pt))+" bytes of JSON, more than the limit of "+itoa(MaxMessageSize),
 			"split the message: no OTT Pay action takes this much data")
 	}
-	return md5, EncryptData(string(key[:]), pt), nil
+	return md5, encryptToBase64(&key, pt), nil
 }
 
 func emptyKey() *Error {
@@ -119,7 +121,7 @@ func open(md5, data, signKey string) (*Opened, *Error) {
 			}
 			return op, newErr(LayerKey, ErrKeyCase,
 				"the data decrypts only with the sign key "+which+", not with the key as given",
-				"the sender changes the letter case of its key before use (one crypto-js integration upper-cases it): configure the key "+which+" for this sender, or ask the sender to use the key exactly as issued")
+				"the sender changes the letter case of its key before use, as one crypto-js integration does: configure the key "+which+" for this sender, or ask the sender to use the key exactly as issued")
 		}
 	}
 	e := *a.err
@@ -173,8 +175,14 @@ func try(ct []byte, keyMD5, signKey string) attempt {
 
 // finish verifies a successful attempt against the envelope md5.
 func (a *attempt) finish(md5, keyMD5 string, uppercased bool, signKey string) (*Opened, *Error) {
-	o := &Object{Members: a.members}
-	op := &Opened{
+	// One allocation for the message and its object.
+	both := &struct {
+		op  Opened
+		obj Object
+	}{obj: Object{Members: a.members}}
+	o := &both.obj
+	op := &both.op
+	*op = Opened{
 		Object:        o,
 		Plaintext:     a.pt,
 		KeyMD5:        keyMD5,

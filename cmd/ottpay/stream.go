@@ -97,23 +97,43 @@ func decodeStream(in io.Reader, out io.Writer, keys report.Keys, workers, window
 	}
 
 	w := bufio.NewWriterSize(out, 64<<10)
-	for slot := range order {
+	// wait is called before blocking on the pipeline: it shows what is
+	// written so far, so that a log tailed into decode is reported as it
+	// grows.
+	var flushErr error
+	wait := func() {
+		if flushErr == nil && w.Buffered() > 0 {
+			flushErr = w.Flush()
+		}
+	}
+	for {
+		var (
+			slot chan result
+			ok   bool
+		)
+		select {
+		case slot, ok = <-order:
+		default:
+			wait()
+			slot, ok = <-order
+		}
+		if !ok {
+			break
+		}
 		var res result
 		select {
 		case res = <-slot:
 		default:
-			// The next report is not ready: show what is done so far,
-			// so that a tailed log is reported as it grows.
-			if err := w.Flush(); err != nil {
-				close(done)
-				return st, fmt.Errorf("cannot write the reports: %v", err)
-			}
+			wait()
 			res = <-slot
 		}
 		<-inFlight
-		if _, err := w.Write(res.json); err != nil {
+		if flushErr == nil {
+			_, flushErr = w.Write(res.json)
+		}
+		if flushErr != nil {
 			close(done)
-			return st, fmt.Errorf("cannot write the reports: %v", err)
+			return st, fmt.Errorf("cannot write the reports: %v", flushErr)
 		}
 		st.add(res.outcome, res.line, res.err)
 	}

@@ -26,12 +26,15 @@ import (
 
 // Field is one documented member of an envelope or of transaction data.
 type Field struct {
-	Name     string   `json:"name"`
-	Required string   `json:"req,omitempty"`  // "Y", "N", "O" or "" as the docs write it
-	Type     string   `json:"type,omitempty"` // "string", "object", "array" or "string|number"
-	Note     string   `json:"note,omitempty"`
-	Enum     []string `json:"enum,omitempty"` // documented values, if any, as printed
-	Unit     string   `json:"unit,omitempty"` // one of the Unit constants, or ""
+	Name     string `json:"name"`
+	Required string `json:"req,omitempty"`  // "Y", "N", "O" or "" as the docs write it
+	Type     string `json:"type,omitempty"` // "string", "object", "array" or "string|number"
+	Note     string `json:"note,omitempty"`
+	// Enum lists the documented values, as printed: a few carry the
+	// docs' stray leading space (" securePay"); CheckField accepts them
+	// with or without it.
+	Enum []string `json:"enum,omitempty"`
+	Unit string   `json:"unit,omitempty"` // one of the Unit constants, or ""
 	// Format is the documented text format: FormatTime14, FormatCurrency,
 	// FormatURL or "".
 	Format string `json:"format,omitempty"`

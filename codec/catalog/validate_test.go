@@ -165,9 +165,9 @@ func TestCheckField(t *testing.T) {
 func TestMatch(t *testing.T) {
 	cases := map[string]string{
 		`{"orderId":"1","merchant_id":"ON00000097","operator_id":"0000020156","txnTime":"20191125162635","txnAmt":"100","frontUrl":"https://a.example/r","backUrl":"https://a.example/c","channelType":"ELAVONECOM","biz_type":"converge_hosted","cc_channelType":"web"}`: "elavon-converge-hosted",
-		`{"orderId":"1","merchant_id":"ON00000097","txnTime":"20191125162635","txnAmt":"100","frontUrl":"https://a.example/r","backUrl":"https://a.example/c","channelType":"UPAYONLINE","bizType":"securePay","cc_channelType":"web"}`:                                  "unionpay-securepay-pc",
-		`{"orderId":"1","merchant_id":"ON00000097","txnTime":"20191125162635","txnAmt":"100","channelType":"UPAYONLINE","biz_type":"securePay","cc_channelType":"mobile"}`:                                                                                     "unionpay-securepay-mobile",
-		`{"orderId":"1","shopId":"S1","operator_id":"0000020156","txnTime":"20191125162635","txnAmt":"100","cc_number":"x","cc_sha":"y","channelType":"PORTICOECOM","biz_type":"portico_card","currency":"CAD","cc_maskednum":"1234"}`:                          "global-payments-portico",
+		`{"orderId":"1","merchant_id":"ON00000097","txnTime":"20191125162635","txnAmt":"100","frontUrl":"https://a.example/r","backUrl":"https://a.example/c","channelType":"UPAYONLINE","bizType":"securePay","cc_channelType":"web"}`:                                   "unionpay-securepay-pc",
+		`{"orderId":"1","merchant_id":"ON00000097","txnTime":"20191125162635","txnAmt":"100","channelType":"UPAYONLINE","biz_type":"securePay","cc_channelType":"mobile"}`:                                                                                                "unionpay-securepay-mobile",
+		`{"orderId":"1","shopId":"S1","operator_id":"0000020156","txnTime":"20191125162635","txnAmt":"100","cc_number":"x","cc_sha":"y","channelType":"PORTICOECOM","biz_type":"portico_card","currency":"CAD","cc_maskednum":"1234"}`:                                    "global-payments-portico",
 	}
 	for text, want := range cases {
 		data, err := objectFromJSON([]byte(text))

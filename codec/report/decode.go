@@ -40,10 +40,17 @@ func NoEnvelope() Report {
 	return Report{Err: err, Error: err.Error(), Warnings: []string{}}
 }
 
-// Decode decodes one envelope found by the scanner.
+// Decode decodes one envelope found by the scanner. The scanner's notes on
+// repairs it made to the text (line breaks removed from inside the data,
+// say) become the first warnings.
 func Decode(f scan.Found, keys Keys) Report {
 	r := DecodeEnvelope(f.Envelope, keys)
 	r.Line, r.Start, r.End = f.Line, f.Start, f.End
+	if len(f.Notes) > 0 {
+		// The scanner's repairs to the text come first: they say what
+		// was read.
+		r.Warnings = append(append(make([]string, 0, len(f.Notes)+len(r.Warnings)), f.Notes...), r.Warnings...)
+	}
 	if len(f.Via) > 0 {
 		r.Via = append([]string(nil), f.Via...)
 	}
@@ -104,8 +111,8 @@ type opener func(signKey string) (*codec.Envelope, *codec.Opened, error)
 // header fills the envelope members of r and the warnings they raise.
 func (r *Report) header(e *codec.Envelope) {
 	if r.Envelope != nil {
-		// Header warnings were made from an earlier read of the same
-		// envelope; keep them, refresh the members.
+		// A later read of the same body: its warnings are made again
+		// below.
 		r.Warnings = r.Warnings[:0]
 	}
 	r.Envelope = e
@@ -138,6 +145,16 @@ func (r *Report) header(e *codec.Envelope) {
 func (r *Report) open(merchant string, keys Keys, envParsed bool, open opener) {
 	cands, search := keys.candidates(merchant)
 	if len(cands) == 0 {
+		// Without a key, what is wrong with the message itself is still
+		// worth saying; then that there is no key.
+		e, _, err := open("")
+		if e != nil && e != r.Envelope {
+			r.header(e)
+		}
+		if err != nil && !errors.Is(err, codec.ErrEmptySignKey) {
+			r.fail(err)
+			return
+		}
 		r.fail(noKeyError(merchant, keys))
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/catalog"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
+	"github.com/ottpay-toolkit/ottpay/codec/scan"
 )
 
 // vector is one documented message of testdata/vectors.json, copied from
@@ -636,5 +637,38 @@ func BenchmarkDecodeAll(b *testing.B) {
 		if rs[0].Outcome() != report.Verified {
 			b.Fatal(rs[0].Error)
 		}
+	}
+}
+
+func TestScannerRepairsComeFirstAmongTheWarnings(t *testing.T) {
+	v := vectorNamed(t, "apidocs-callback")
+	data := envelopeMember(t, v.Envelope, "data")
+	broken := strings.Replace(v.Envelope, data, data[:40]+"\r\n"+data[40:], 1)
+	found := scan.Scan([]byte(broken))
+	if len(found) != 1 || len(found[0].Notes) == 0 {
+		t.Fatalf("the scanner found %d envelopes with notes %v, want one repaired envelope", len(found), found)
+	}
+	r := report.Decode(found[0], report.SingleKey(v.SignKey))
+	if r.Outcome() != report.Verified {
+		t.Fatalf("outcome %v error %v, want verified", r.Outcome(), r.Err)
+	}
+	if len(r.Warnings) < len(found[0].Notes) || !reflect.DeepEqual(r.Warnings[:len(found[0].Notes)], found[0].Notes) {
+		t.Errorf("warnings %q, want the scanner's notes %q first", r.Warnings, found[0].Notes)
+	}
+}
+
+func TestWithoutKeysTheMessageIsStillChecked(t *testing.T) {
+	r := report.DecodeBody([]byte(`{"rsp_code":"FAIL","rsp_msg":"no such merchant"}`), report.Keys{})
+	if r.Outcome() != report.NothingToVerify || r.RspCode != "FAIL" {
+		t.Errorf("failure response: outcome %v error %v, want nothing to verify", r.Outcome(), r.Err)
+	}
+	r = report.DecodeBody([]byte(`{"rsp_code":"SUCCESS","rsp_msg":"ok","rsp_msg":"ok"}`), report.Keys{})
+	if !errors.Is(r.Err, codec.ErrDuplicate) {
+		t.Errorf("duplicate member without keys: error %v, want ErrDuplicate", r.Err)
+	}
+	v := vectorNamed(t, "apidocs-callback")
+	r = report.DecodeBody([]byte(v.Envelope), report.Keys{})
+	if !errors.Is(r.Err, report.ErrNoKey) || r.Kind != "callback" {
+		t.Errorf("sound body without keys: kind %q error %v, want ErrNoKey", r.Kind, r.Err)
 	}
 }

@@ -1,38 +1,438 @@
-// Package scan finds OTT Pay envelopes in pasted text: raw or
-// pretty-printed bodies, JSON strings holding a body, Base64-wrapped bodies,
-// HTTP dumps, curl commands and log lines, mixed together.
 package scan
 
 import (
-	"io"
+	"bytes"
+	"hash/maphash"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 )
 
-// TEMPORARY stubs: the scanner author replaces these bodies.
+// The words of Found.Via (see the package doc).
+const (
+	ViaLogLine      = "log-line"
+	ViaHTTPRequest  = "http-request"
+	ViaHTTPResponse = "http-response"
+	ViaCurl         = "curl"
+	ViaJSON         = "json"
+	ViaJSONString   = "json-string"
+	ViaBase64       = "base64"
+	ViaForm         = "form"
+)
 
 // Found is one envelope found in the text.
 type Found struct {
+	// Envelope is the envelope as codec.ParseEnvelope read it from Raw.
 	Envelope *codec.Envelope
 	// Raw is the envelope's JSON text as it was found (after unwrapping).
 	Raw []byte
-	// Start and End are byte offsets of the envelope in the input.
+	// Start and End are byte offsets of the envelope in the input: of its
+	// text when the text is there (perhaps escaped), else of the outermost
+	// encoded span that held it (see the package doc).
 	Start, End int
 	// Line is the 1-based line number where the envelope starts.
 	Line int
-	// Via says how it was wrapped, outermost first, e.g. "json",
-	// "http-body", "curl -d", "json-string", "base64", "log-line".
+	// Via says how it was wrapped, outermost first, e.g. "log-line",
+	// "http-request", "curl", "json", "json-string", "base64", "form".
+	// It is empty for an envelope standing on its own.
 	Via []string
+	// Notes lists the repairs made to Raw, if any, in words for a person.
+	Notes []string
 }
 
 // Scan returns every envelope in text, in order of appearance.
-func Scan(text []byte) []Found { return nil }
+func Scan(text []byte) []Found {
+	s := newScanner(codec.ParseEnvelope)
+	s.top(text, 0, 0, true, true)
+	s.number(text, 0, 0, 0)
+	return s.out
+}
 
-// Reader scans a stream in bounded memory.
-type Reader struct{}
+// Limits of the scanner.
+const (
+	// maxDepth bounds the nesting of wrappings that are unwrapped.
+	maxDepth = 8
+	// maxNest bounds the nesting of JSON containers in one object; deeper
+	// objects are found from their own start.
+	maxNest = 512
+	// minString is the shortest JSON string value worth searching: the
+	// smallest envelope or form body is longer.
+	minString = 20
+	// lookback bounds how far back a log-line prefix is looked for.
+	lookback = 4096
+)
 
-// NewReader returns a Reader over r.
-func NewReader(r io.Reader) *Reader { return &Reader{} }
+// accepter parses a candidate envelope; codec.ParseEnvelope in production.
+type accepter func([]byte) (*codec.Envelope, error)
 
-// Next returns the next envelope, or io.EOF.
-func (r *Reader) Next() (Found, error) { return Found{}, io.EOF }
+// scanner holds the state of one scan: the findings and reusable buffers.
+type scanner struct {
+	accept accepter
+	out    []Found
+
+	ev    []event
+	stack []frame
+	cover []int
+
+	// The top-level construct being scanned (depth 0).
+	conStart int  // its start in the top view
+	conPlain bool // not an HTTP dump or curl command: log-line applies
+	conFirst int  // index in out of its first finding
+	logLine  int8 // 0 unknown, 1 yes, -1 no
+	lastEnd  int  // end of the last top-level construct with findings
+	force    int  // constructs starting before force treat the end as final
+	topView  *view
+
+	seed maphash.Seed
+	seen map[dupKey]int
+}
+
+type dupKey struct {
+	start, end int
+	sum        uint64
+}
+
+func newScanner(a accepter) *scanner {
+	return &scanner{accept: a, seed: maphash.MakeSeed(), lastEnd: -1}
+}
+
+// view is a text being scanned: the input itself, a part of it, or text
+// derived from it (unescaped, decoded), with the way back to input offsets.
+type view struct {
+	b []byte
+	// Exact views: the input offset of b[i] is base+i, or base+tab[i]
+	// when tab is set (len(b)+1 entries).
+	base int
+	tab  []int
+	// Opaque views (decoded text): every offset maps to [os, oe).
+	opaque bool
+	os, oe int
+
+	via       []string
+	depth     int
+	final     bool // the end of b is the end of the text
+	lineStart bool // b[0] begins a line
+}
+
+// span maps [s, e) of v.b to input offsets.
+func (v *view) span(s, e int) (int, int) {
+	switch {
+	case v.opaque:
+		return v.os, v.oe
+	case v.tab != nil:
+		return v.base + v.tab[s], v.base + v.tab[e]
+	}
+	return v.base + s, v.base + e
+}
+
+func appendVia(via []string, more ...string) []string {
+	out := make([]string, 0, len(via)+len(more))
+	return append(append(out, via...), more...)
+}
+
+// sub returns the child view of v.b[s:e].
+func (v *view) sub(s, e int, via ...string) *view {
+	c := &view{b: v.b[s:e], via: appendVia(v.via, via...), depth: v.depth + 1, final: true, lineStart: true}
+	switch {
+	case v.opaque:
+		c.opaque, c.os, c.oe = true, v.os, v.oe
+	case v.tab != nil:
+		c.base, c.tab = v.base, v.tab[s:e+1]
+	default:
+		c.base = v.base + s
+	}
+	return c
+}
+
+// mapped returns a child view of text derived from v.b, where tab[i] is
+// the offset in v.b of text[i] (len(text)+1 entries). It takes tab over.
+func (v *view) mapped(text []byte, tab []int, via ...string) *view {
+	c := &view{b: text, via: appendVia(v.via, via...), depth: v.depth + 1, final: true, lineStart: true}
+	switch {
+	case v.opaque:
+		c.opaque, c.os, c.oe = true, v.os, v.oe
+	case v.tab != nil:
+		for i, t := range tab {
+			tab[i] = v.tab[t]
+		}
+		c.base, c.tab = v.base, tab
+	default:
+		c.base, c.tab = v.base, tab
+	}
+	return c
+}
+
+// decoded returns a child view of text decoded from v.b[s:e]; its
+// findings are reported at the span of v.b[s:e].
+func (v *view) decoded(text []byte, s, e int, via ...string) *view {
+	os, oe := v.span(s, e)
+	return &view{b: text, opaque: true, os: os, oe: oe, via: appendVia(v.via, via...),
+		depth: v.depth + 1, final: true, lineStart: true}
+}
+
+// finalAt says whether a construct starting at p in v may treat the end of
+// v.b as the end of the text.
+func (s *scanner) finalAt(v *view, p int) bool {
+	return v.final || (v == s.topView && p < s.force)
+}
+
+// top scans the top view b (input offset base) from from, and returns the
+// offset in b of a construct that needs more text, or -1.
+func (s *scanner) top(b []byte, base, from int, final, lineStart bool) int {
+	v := &view{b: b, base: base, final: final, lineStart: lineStart}
+	s.topView = v
+	return s.scanView(v, from)
+}
+
+// begin marks the start of a top-level construct at p.
+func (s *scanner) begin(v *view, p int, plain bool) {
+	if v.depth != 0 {
+		return
+	}
+	s.conStart, s.conPlain, s.conFirst, s.logLine = p, plain, len(s.out), 0
+	if len(s.seen) > 0 {
+		clear(s.seen)
+	}
+}
+
+// end marks the end of the top-level construct begun last.
+func (s *scanner) end(v *view, e int) {
+	if v.depth == 0 && len(s.out) > s.conFirst {
+		s.lastEnd = e
+	}
+}
+
+// hasPrefix says whether the line of the current top-level construct holds
+// text before it that is not part of an earlier finding (list punctuation
+// between findings does not count).
+func (s *scanner) hasPrefix() bool {
+	if s.logLine == 0 {
+		s.logLine = -1
+		b := s.topView.b
+		lo := max(s.lastEnd, s.conStart-lookback, 0)
+		for i := s.conStart - 1; i >= lo; i-- {
+			c := b[i]
+			if c == '\n' {
+				break
+			}
+			if c != ' ' && c != '\t' && c != '\r' && c != ',' && c != '[' && c != ']' {
+				s.logLine = 1
+				break
+			}
+		}
+	}
+	return s.logLine > 0
+}
+
+// offer reports v.b[st:en], whose envelope text after unwrapping is raw,
+// if it is an envelope. It returns whether it was.
+func (s *scanner) offer(v *view, st, en int, raw []byte, via []string, notes []string) bool {
+	start, end := v.span(st, en)
+	key := dupKey{start, end, maphash.Bytes(s.seed, raw)}
+	if i, ok := s.seen[key]; ok && bytes.Equal(s.out[i].Raw, raw) {
+		return true
+	}
+	env, err := s.accept(raw)
+	if err != nil || env == nil {
+		return false
+	}
+	var full []string
+	if s.conPlain && s.hasPrefix() {
+		full = appendVia([]string{ViaLogLine}, via...)
+	} else if len(via) > 0 {
+		full = appendVia(via)
+	}
+	if s.seen == nil {
+		s.seen = make(map[dupKey]int)
+	}
+	s.seen[key] = len(s.out)
+	s.out = append(s.out, Found{Envelope: env, Raw: bytes.Clone(raw), Start: start, End: end, Via: full, Notes: notes})
+	return true
+}
+
+// number fills Line for the findings from out[first:], whose offsets are
+// in b (input offset base), b[0] being on line lineBase+1.
+func (s *scanner) number(b []byte, base, first, lineBase int) {
+	pos, line := 0, lineBase+1
+	for i := first; i < len(s.out); i++ {
+		rel := min(max(s.out[i].Start-base, 0), len(b))
+		if rel >= pos {
+			line += bytes.Count(b[pos:rel], []byte{'\n'})
+		} else {
+			line -= bytes.Count(b[rel:pos], []byte{'\n'})
+		}
+		pos = rel
+		s.out[i].Line = line
+	}
+}
+
+// textState holds what one scan of a view learnt about positions it has
+// not reached yet: object starts known to fail, and a line end.
+type textState struct {
+	obj, esc, curl map[int]struct{}
+	lineEnd        int // the end of the line of the last escaped object tried
+}
+
+func mark(m *map[int]struct{}, p int) {
+	if *m == nil {
+		*m = make(map[int]struct{})
+	}
+	(*m)[p] = struct{}{}
+}
+
+func marked(m map[int]struct{}, p int) bool {
+	if m == nil {
+		return false
+	}
+	_, ok := m[p]
+	if ok {
+		delete(m, p)
+	}
+	return ok
+}
+
+// Byte classes for the main loop.
+const (
+	clWord  = 1 << iota // a letter that may start a trigger word
+	clLine              // a byte that may start an HTTP dump line
+	clBrace             // '{'
+)
+
+var class = func() (t [256]uint8) {
+	for _, c := range "acdemrv" {
+		t[c] |= clWord
+	}
+	for _, c := range "GPDHO<>" {
+		t[c] |= clLine
+	}
+	t['{'] |= clBrace
+	return t
+}()
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// scanView scans v from from for envelopes. It returns the offset of a
+// construct that needs more text than v holds (top view only), or -1.
+func (s *scanner) scanView(v *view, from int) int {
+	if v.depth > maxDepth {
+		return -1
+	}
+	b := v.b
+	var ts textState
+	i := from
+	for i < len(b) {
+		c := b[i]
+		cl := class[c]
+		if cl == 0 {
+			i++
+			continue
+		}
+		if cl&clBrace != 0 {
+			next, more := s.atBrace(v, i, &ts)
+			if more {
+				return i
+			}
+			i = next
+			continue
+		}
+		if cl&clLine != 0 && (i == 0 && v.lineStart || i > 0 && b[i-1] == '\n') {
+			s.begin(v, i, false)
+			next, more, ok := s.tryHTTP(v, i)
+			if more {
+				return i
+			}
+			if ok {
+				s.end(v, next)
+				i = next
+				continue
+			}
+		}
+		if cl&clWord == 0 || i > 0 && isWordByte(b[i-1]) {
+			i++
+			continue
+		}
+		next, more := s.atWord(v, i, &ts)
+		if more {
+			return i
+		}
+		i = next
+	}
+	return -1
+}
+
+// atBrace tries an object, then an escaped object, at b[p] == '{'.
+func (s *scanner) atBrace(v *view, p int, ts *textState) (next int, more bool) {
+	b := v.b
+	if marked(ts.obj, p) {
+		return p + 1, false
+	}
+	s.begin(v, p, true)
+	evBase := len(s.ev)
+	end, more := s.parseObject(b, p, s.finalAt(v, p))
+	if more {
+		return p, true
+	}
+	if end > 0 {
+		s.handleObject(v, p, evBase)
+		s.end(v, end)
+		return end, false
+	}
+	for _, c := range s.cover {
+		mark(&ts.obj, c)
+	}
+	if p+1 < len(b) && b[p+1] == '\\' && !marked(ts.esc, p) {
+		next, more := s.tryEscaped(v, p, ts)
+		if more {
+			return p, true
+		}
+		s.end(v, next)
+		return next, false
+	}
+	return p + 1, false
+}
+
+// atWord tries the constructs that start with a word at b[p].
+func (s *scanner) atWord(v *view, p int, ts *textState) (next int, more bool) {
+	b := v.b
+	switch b[p] {
+	case 'c':
+		if !marked(ts.curl, p) {
+			s.begin(v, p, false)
+			next, more, ok := s.tryCurl(v, p, ts)
+			if more {
+				return p, true
+			}
+			if ok {
+				s.end(v, next)
+				return next, false
+			}
+		}
+	case 'e':
+		if p == 0 || !isB64(b[p-1]) {
+			s.begin(v, p, true)
+			next, more := s.tryBase64(v, p)
+			if more {
+				return p, true
+			}
+			if next > p {
+				s.end(v, next)
+				return next, false
+			}
+		}
+	default:
+		s.begin(v, p, true)
+		next, more := s.tryForm(v, p)
+		if more {
+			return p, true
+		}
+		if next > p {
+			s.end(v, next)
+			return next, false
+		}
+	}
+	for p < len(b) && isWordByte(b[p]) {
+		p++
+	}
+	return p, false
+}

@@ -194,7 +194,7 @@ func (c *Construct) renderReply(m *Message) app.UI {
 	return app.Div().Class("reply").Body(
 		app.Div().Class("field").Body(
 			app.Label().Class("inline").Body(
-				app.Input().Type("checkbox").ID("construct-callback").Checked(c.form.Callback).OnChange(func(ctx app.Context, e app.Event) {
+				checkbox("construct-callback", c.form.Callback).OnChange(func(ctx app.Context, e app.Event) {
 					c.form.Callback = checked(ctx)
 				}),
 				app.Text(" Callback (carries merchant_id; posted to the merchant's call_back_url). Unticked: a response as OTT Pay returns it."),
@@ -243,7 +243,7 @@ func (c *Construct) renderRow(r Row, values map[string]string, prefix string) ap
 		Attr("autocomplete", "off").
 		OnInput(func(ctx app.Context, e app.Event) {
 			values[name] = inputValue(ctx)
-			c.touched[name] = true
+			c.touched[id] = true
 		})
 	var list app.UI
 	if len(f.Enum) > 0 {
@@ -254,7 +254,7 @@ func (c *Construct) renderRow(r Row, values map[string]string, prefix string) ap
 	}
 	var shown []catalog.Problem
 	for _, p := range r.Problems {
-		if p.Severity != catalog.Error || c.touched[name] {
+		if p.Severity != catalog.Error || c.touched[id] {
 			shown = append(shown, p)
 		}
 	}

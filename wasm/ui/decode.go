@@ -96,7 +96,7 @@ func (c *Decode) Render() app.UI {
 			ID("paste").
 			Class("paste").
 			Rows(10).
-			Placeholder(`{"action":"ACTIVEPAY","version":"1.0","merchant_id":"…","data":"…","md5":"…"}`).
+			Placeholder("Paste here: a body, an HTTP dump, a curl command, log lines…").
 			Spellcheck(false).
 			AutoFocus(true).
 			Aria("label", "Text to decode").
@@ -114,7 +114,7 @@ func (c *Decode) Render() app.UI {
 				Value(c.typedKey).
 				OnInput(c.onKey),
 			app.Label().Class("inline").Body(
-				app.Input().Type("checkbox").ID("show-typed-key").Checked(c.showKey).OnChange(func(ctx app.Context, e app.Event) {
+				checkbox("show-typed-key", c.showKey).OnChange(func(ctx app.Context, e app.Event) {
 					c.showKey = checked(ctx)
 				}),
 				app.Text(" show"),

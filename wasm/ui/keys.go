@@ -251,7 +251,7 @@ func (c *Keys) renderForm() app.UI {
 					c.confirm = false
 				}),
 			app.Label().Class("inline").Body(
-				app.Input().Type("checkbox").ID("profile-show-key").Checked(c.showKey).OnChange(func(ctx app.Context, e app.Event) {
+				checkbox("profile-show-key", c.showKey).OnChange(func(ctx app.Context, e app.Event) {
 					c.showKey = checked(ctx)
 				}),
 				app.Text(" show"),

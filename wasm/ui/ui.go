@@ -133,3 +133,13 @@ func inputValue(ctx app.Context) string {
 func checked(ctx app.Context) bool {
 	return ctx.JSSrc().Get("checked").Bool()
 }
+
+// checkbox is a checkbox input. The checked attribute is only written when
+// set: a pre-rendered checked="false" would show the box ticked.
+func checkbox(id string, on bool) app.HTMLInput {
+	in := app.Input().Type("checkbox").ID(id)
+	if on {
+		in = in.Checked(true)
+	}
+	return in
+}

@@ -17,12 +17,14 @@ import (
 // data decrypts, with the key derived from the backup passphrase and
 // backupAAD as associated data, to the JSON of backupPayload. Nothing about
 // the profiles, not even their number, is readable without the passphrase.
+
 const (
 	backupFormat  = "ottpay-vault-backup"
 	backupVersion = 1
-	// MaxBackupSize is the largest backup file PreviewImport reads.
-	MaxBackupSize = 8 << 20
 )
+
+// MaxBackupSize is the largest backup file PreviewImport reads, in bytes.
+const MaxBackupSize = 8 << 20
 
 var backupAAD = []byte("ottpay-vault-backup/1")
 

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode"
@@ -10,8 +11,9 @@ import (
 
 // Profile is one merchant's credentials as the vault keeps them.
 //
-// A Profile formats itself (with fmt, log, slog) with the sign key masked;
-// only the SignKey field itself, and the JSON of a backup, hold the key.
+// A Profile formats itself (with fmt, log, log/slog) with the sign key
+// masked; only the SignKey field itself and its JSON encoding (used inside
+// encrypted backups) hold the key.
 type Profile struct {
 	// ID identifies the profile in the vault. Leave it empty to add a
 	// new profile; Put assigns one.
@@ -36,6 +38,14 @@ type Profile struct {
 func (p Profile) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "vault.Profile{ID:%q Label:%q MerchantID:%q OperatorID:%q SignKey:%q}",
 		p.ID, p.Label, p.MerchantID, p.OperatorID, Mask(p.SignKey))
+}
+
+// LogValue gives log/slog the profile with its sign key masked.
+func (p Profile) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("id", p.ID), slog.String("label", p.Label),
+		slog.String("merchant_id", p.MerchantID), slog.String("operator_id", p.OperatorID),
+		slog.String("sign_key", Mask(p.SignKey)))
 }
 
 // sameContent reports whether two profiles hold the same credentials and

@@ -1,0 +1,209 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The benchmarks run over the corpus of the peer benchmark kit
+// (../shared/peer-bench), so that their figures compare with the PHP, node
+// and crypto-js peers measured on the same machine: encode and decode of
+// the three message classes, and decode of the 10,000-callback batch.
+// MB/s is plaintext JSON bytes, as the kit counts it.
+
+type benchMsg struct {
+	env    Envelope
+	fields *Object
+	plain  string
+}
+
+type benchCorpus struct {
+	key   string
+	msgs  map[string][]benchMsg
+	envs  map[string][][]byte
+	batch []byte
+	meta  struct {
+		SignKey string `json:"sign_key"`
+		Classes map[string]struct {
+			MeanPlainBytes float64 `json:"mean_plain_bytes"`
+		}
+		Batch struct {
+			Count           int   `json:"count"`
+			TotalPlainBytes int64 `json:"total_plain_bytes"`
+		}
+	}
+}
+
+var (
+	corpusOnce sync.Once
+	corpus     *benchCorpus
+	corpusErr  string
+)
+
+const corpusHelp = "set OTTPAY_PEER_CORPUS to the corpus directory of the peer benchmark kit; generate it with\n" +
+	"\td=$(mktemp -d) && cp -r ../shared/peer-bench \"$d\" && chmod -R u+w \"$d\" && node \"$d/peer-bench/corpus/gen.js\" && export OTTPAY_PEER_CORPUS=\"$d/peer-bench/corpus\"\n" +
+	"(make bench does this)"
+
+func loadCorpus(b *testing.B) *benchCorpus {
+	corpusOnce.Do(func() {
+		dir := os.Getenv("OTTPAY_PEER_CORPUS")
+		if dir == "" {
+			corpusErr = "OTTPAY_PEER_CORPUS is not set: " + corpusHelp
+			return
+		}
+		read := func(name string) []byte {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil && corpusErr == "" {
+				corpusErr = err.Error() + ": " + corpusHelp
+			}
+			return data
+		}
+		c := &benchCorpus{msgs: map[string][]benchMsg{}, envs: map[string][][]byte{}}
+		if err := json.Unmarshal(read("meta.json"), &c.meta); err != nil && corpusErr == "" {
+			corpusErr = "meta.json: " + err.Error() + ": " + corpusHelp
+		}
+		c.key = c.meta.SignKey
+		for _, cls := range []string{"small", "medium", "large"} {
+			for _, line := range bytes.Split(bytes.TrimSpace(read(cls+".msgs.jsonl")), []byte("\n")) {
+				var m struct {
+					Action     string
+					Version    string
+					MerchantID string `json:"merchant_id"`
+					Fields     *Object
+				}
+				if err := json.Unmarshal(line, &m); err != nil {
+					corpusErr = cls + ".msgs.jsonl: " + err.Error()
+					return
+				}
+				c.msgs[cls] = append(c.msgs[cls], benchMsg{
+					env:    Envelope{Kind: Request, Action: m.Action, Version: m.Version, MerchantID: m.MerchantID},
+					fields: m.Fields,
+					plain:  string(m.Fields.AppendJSON(nil)),
+				})
+			}
+			for _, line := range bytes.Split(bytes.TrimSpace(read(cls+".env.jsonl")), []byte("\n")) {
+				c.envs[cls] = append(c.envs[cls], line)
+			}
+		}
+		c.batch = read("batch10k.jsonl")
+		if corpusErr == "" {
+			corpus = c
+		}
+	})
+	if corpus == nil {
+		b.Fatal(corpusErr)
+	}
+	return corpus
+}
+
+// encodeRequest is what a sender does per message: seal the fields and
+// write the envelope body.
+func encodeRequest(m *benchMsg, key string) ([]byte, error) {
+	e := m.env
+	if err := e.Seal(m.fields, key, RuleStrings); err != nil {
+		return nil, err
+	}
+	return e.MarshalJSON()
+}
+
+func BenchmarkEncode(b *testing.B) {
+	c := loadCorpus(b)
+	for _, cls := range []string{"small", "medium", "large"} {
+		b.Run(cls, func(b *testing.B) {
+			msgs := c.msgs[cls]
+			// The output must be the kit's reference envelope, byte for byte.
+			for i := range msgs {
+				got, err := encodeRequest(&msgs[i], c.key)
+				if err != nil || !bytes.Equal(got, c.envs[cls][i]) {
+					b.Fatalf("%s message %d does not encode to the reference envelope: %v", cls, i, err)
+				}
+			}
+			b.SetBytes(int64(c.meta.Classes[cls].MeanPlainBytes))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := encodeRequest(&msgs[i%len(msgs)], c.key); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	c := loadCorpus(b)
+	for _, cls := range []string{"small", "medium", "large"} {
+		b.Run(cls, func(b *testing.B) {
+			envs := c.envs[cls]
+			for i, env := range envs {
+				_, op, err := DecodeBody(env, c.key)
+				if err != nil || string(op.Plaintext) != c.msgs[cls][i].plain {
+					b.Fatalf("%s envelope %d does not decode to its message: %v", cls, i, err)
+				}
+			}
+			b.SetBytes(int64(c.meta.Classes[cls].MeanPlainBytes))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := DecodeBody(envs[i%len(envs)], c.key); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeBatch10k decodes the 10,000-callback JSONL text as
+// pasted, one op being the whole batch (the kit reports seconds per pass).
+func BenchmarkDecodeBatch10k(b *testing.B) {
+	c := loadCorpus(b)
+	b.SetBytes(c.meta.Batch.TotalPlainBytes)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		text := c.batch
+		n := 0
+		for len(text) > 0 {
+			line := text
+			if j := bytes.IndexByte(text, '\n'); j >= 0 {
+				line, text = text[:j], text[j+1:]
+			} else {
+				text = nil
+			}
+			if len(line) == 0 {
+				continue
+			}
+			if _, _, err := DecodeBody(line, c.key); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != c.meta.Batch.Count {
+			b.Fatalf("decoded %d envelopes, want %d", n, c.meta.Batch.Count)
+		}
+	}
+}
+
+// Hostile input fails fast: the cost of refusing 100,000-deep nesting and
+// megabytes of garbage stays proportional to the bytes read before the
+// fault, not to the input size or depth.
+func BenchmarkRefuse(b *testing.B) {
+	deep := []byte(`{"a":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}`)
+	garbage := []byte("{" + strings.Repeat("\x00garbage", 1<<19))
+	for _, in := range []struct {
+		name string
+		body []byte
+	}{{"deep100k", deep}, {"garbage4MB", garbage}} {
+		b.Run(in.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, _, err := DecodeBody(in.body, "K"); err == nil {
+					b.Fatal("accepted")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,199 @@
+package scan
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// This file unwraps JSON string escaping: a body held in a JSON string
+// ("{\"rsp_code\":...}"), once or more.
+
+// maxEscapes bounds how many times a body may have been escaped.
+const maxEscapes = 4
+
+// unescapeJSON returns the content of a JSON string with its escapes
+// decoded and, when withTab is set, the offset in src of each byte of the
+// result (len(result)+1 entries). It is lenient: an invalid escape is
+// copied as it stands; a lone surrogate becomes U+FFFD.
+func unescapeJSON(src []byte, withTab bool) ([]byte, []int) {
+	out := make([]byte, 0, len(src))
+	var tab []int
+	if withTab {
+		tab = make([]int, 0, len(src)+1)
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c != '\\' || i+1 >= len(src) {
+			out = append(out, c)
+			if withTab {
+				tab = append(tab, i)
+			}
+			i++
+			continue
+		}
+		at, w := i, 2
+		switch e := src[i+1]; e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(src[i+2:])
+			if !ok {
+				out, w = append(out, '\\'), 1
+				break
+			}
+			w = 6
+			if r >= 0xD800 && r < 0xDC00 {
+				hi := r
+				r = utf8.RuneError
+				if i+12 <= len(src) && src[i+6] == '\\' && src[i+7] == 'u' {
+					if lo, ok := hex4(src[i+8:]); ok && lo >= 0xDC00 && lo < 0xE000 {
+						r, w = 0x10000+(hi-0xD800)<<10+(lo-0xDC00), 12
+					}
+				}
+			} else if r >= 0xDC00 && r < 0xE000 {
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			out, w = append(out, '\\'), 1
+		}
+		if withTab {
+			for len(tab) < len(out) {
+				tab = append(tab, at)
+			}
+		}
+		i += w
+	}
+	if withTab {
+		tab = append(tab, len(src))
+	}
+	return out, tab
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
+}
+
+// tryEscaped tries an escaped object at b[p] == '{', b[p+1] == '\\' (the
+// content of a JSON string, seen without its quotes or with them): it
+// unescapes the rest of the line as many times as needed for a JSON object
+// to parse at its start, and searches that object. The text is unescaped
+// in growing pieces, so a failure costs what the parse read.
+func (s *scanner) tryEscaped(v *view, p int, ts *textState) (next int, more bool) {
+	b := v.b
+	if v.depth+1 > maxDepth {
+		return p + 1, false
+	}
+	final := s.finalAt(v, p)
+	if p >= ts.lineEnd { // the line end found for an earlier p is this one's too
+		ts.lineEnd = len(b)
+		if j := bytes.IndexByte(b[p:], '\n'); j >= 0 {
+			ts.lineEnd = p + j
+		}
+	}
+	le := ts.lineEnd
+	open := le == len(b) && !final // the line may go on past b
+	for size := 256; ; size *= 2 {
+		lim := min(p+size, le)
+		for lim < le && b[lim-1] == '\\' {
+			lim++
+		}
+		text, tab, levels, end, status := s.unescapeObject(b[p:lim], lim == le && !open)
+		switch status {
+		case escOK:
+			for i := range tab[:end+1] {
+				tab[i] += p
+			}
+			via := make([]string, levels)
+			for i := range via {
+				via[i] = ViaJSONString
+			}
+			s.scanView(v.mapped(text[:end], tab[:end+1], via...), 0)
+			return tab[end], false
+		case escMore:
+			if lim < le {
+				continue
+			}
+			if open {
+				return p, true
+			}
+		case escBad:
+			for _, c := range s.cover {
+				mark(&ts.esc, p+tab[c])
+			}
+		}
+		return p + 1, false
+	}
+}
+
+const (
+	escOK = iota
+	escMore
+	escBad
+)
+
+// unescapeObject unescapes src until a JSON object parses at its start. It
+// returns the text, the offset in src of each of its bytes, the number of
+// times it was unescaped and the end of the object. On escBad, s.cover
+// holds offsets in the text (see parseObject).
+func (s *scanner) unescapeObject(src []byte, final bool) (text []byte, tab []int, levels, end, status int) {
+	text = src
+	for levels = 1; levels <= maxEscapes; levels++ {
+		out, t := unescapeJSON(text, true)
+		if tab != nil {
+			for i, o := range t {
+				t[i] = tab[o]
+			}
+		}
+		text, tab = out, t
+		if len(text) == 0 || text[0] != '{' {
+			break
+		}
+		evBase := len(s.ev)
+		end, more := s.parseObject(text, 0, final)
+		s.ev = s.ev[:evBase]
+		if end > 0 {
+			return text, tab, levels, end, escOK
+		}
+		if more {
+			return nil, nil, 0, 0, escMore
+		}
+		j := 1
+		for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n') {
+			j++
+		}
+		if j >= len(text) || text[j] != '\\' {
+			return text, tab, levels, 0, escBad
+		}
+	}
+	s.cover = s.cover[:0]
+	return text, tab, levels, 0, escBad
+}

@@ -1,0 +1,488 @@
+package scan
+
+import "bytes"
+
+// This file finds JSON objects: a strict JSON parser over one object that
+// records, for the walk that follows, every nested object with the
+// envelope members it has and every string value worth searching.
+
+// keySet records which envelope member names an object has.
+type keySet uint16
+
+const (
+	kAction keySet = 1 << iota
+	kVersion
+	kMerchant
+	kData
+	kMD5
+	kRspCode
+	kRepCode
+	kRspMsg
+)
+
+const kRequest = kAction | kVersion | kMerchant | kData | kMD5
+
+// shape is the envelope shape of an object's member names.
+type shape uint8
+
+const (
+	noShape shape = iota
+	requestShape
+	responseShape
+	callbackShape
+)
+
+func (k keySet) shape() shape {
+	switch {
+	case k&kRequest == kRequest:
+		return requestShape
+	case k&(kRspCode|kRepCode) != 0 && k&kRspMsg != 0:
+		if k&kMerchant != 0 {
+			return callbackShape
+		}
+		return responseShape
+	}
+	return noShape
+}
+
+func keyBit(k []byte) keySet {
+	if bytes.IndexByte(k, '\\') >= 0 {
+		k, _ = unescapeJSON(k, false)
+	}
+	switch string(k) {
+	case "action":
+		return kAction
+	case "version":
+		return kVersion
+	case "merchant_id":
+		return kMerchant
+	case "data":
+		return kData
+	case "md5":
+		return kMD5
+	case "rsp_code":
+		return kRspCode
+	case "rep_code":
+		return kRepCode
+	case "rsp_msg":
+		return kRspMsg
+	}
+	return 0
+}
+
+type evKind uint8
+
+const (
+	evObject evKind = iota + 1
+	evString
+)
+
+// event is an object or a string value met while parsing, in text order.
+type event struct {
+	kind       evKind
+	start, end int   // object: '{' to after '}'; string: its content
+	shape      shape // object: its envelope shape
+	repair     bool  // object: a string in it holds raw line breaks
+	next       int   // object: index of the first event after its own
+}
+
+type frame struct {
+	start int
+	obj   bool
+	keys  keySet
+	ev    int // index of its event (objects)
+	brk   int // strings with raw line breaks before it opened
+}
+
+// Parser states.
+const (
+	stValue = iota
+	stElemOrEnd
+	stKeyOrEnd
+	stKey
+	stColon
+	stAfter
+)
+
+// parseObject parses the JSON object at b[p] == '{' and returns the offset
+// after it, with its events appended to s.ev. On failure it returns -1,
+// with s.cover holding the starts of the nested objects left open (a parse
+// from any of them fails the same way), or more set when the parse ran
+// into the end of b and final is false.
+//
+// Strings may hold raw line breaks where Base64 was broken across lines;
+// such objects are marked for repair.
+func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) {
+	s.cover = s.cover[:0]
+	evBase := len(s.ev)
+	st := s.stack[:0]
+	defer func() { s.stack = st[:0] }()
+	brk := 0
+	n := len(b)
+	i := p
+	state := stValue
+	fail := func() (int, bool) {
+		for _, f := range st[1:] {
+			if f.obj {
+				s.cover = append(s.cover, f.start)
+			}
+		}
+		s.ev = s.ev[:evBase]
+		return -1, false
+	}
+	for {
+		for i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+			i++
+		}
+		if i >= n {
+			if final {
+				return fail()
+			}
+			s.ev = s.ev[:evBase]
+			return -1, true
+		}
+		c := b[i]
+		switch state {
+		case stKeyOrEnd, stKey:
+			if c == '}' && state == stKeyOrEnd {
+				goto closeObject
+			}
+			if c != '"' {
+				return fail()
+			}
+			j, status := scanString(b, i)
+			switch status {
+			case strMore:
+				if final {
+					return fail()
+				}
+				s.ev = s.ev[:evBase]
+				return -1, true
+			case strBad:
+				return fail()
+			case strBroken:
+				brk++
+			}
+			st[len(st)-1].keys |= keyBit(b[i+1 : j-1])
+			i, state = j, stColon
+			continue
+		case stColon:
+			if c != ':' {
+				return fail()
+			}
+			i, state = i+1, stValue
+			continue
+		case stElemOrEnd, stValue:
+			if c == ']' && state == stElemOrEnd {
+				goto closeArray
+			}
+			switch {
+			case c == '{':
+				if len(st) >= maxNest {
+					return fail()
+				}
+				st = append(st, frame{start: i, obj: true, ev: len(s.ev), brk: brk})
+				s.ev = append(s.ev, event{kind: evObject, start: i})
+				i, state = i+1, stKeyOrEnd
+				continue
+			case c == '[':
+				if len(st) >= maxNest {
+					return fail()
+				}
+				st = append(st, frame{start: i})
+				i, state = i+1, stElemOrEnd
+				continue
+			case len(st) == 0:
+				return fail()
+			case c == '"':
+				j, status := scanString(b, i)
+				switch status {
+				case strMore:
+					if final {
+						return fail()
+					}
+					s.ev = s.ev[:evBase]
+					return -1, true
+				case strBad:
+					return fail()
+				case strBroken:
+					brk++
+				}
+				if j-i-2 >= minString {
+					s.ev = append(s.ev, event{kind: evString, start: i + 1, end: j - 1})
+				}
+				i = j
+			case c == '-' || c >= '0' && c <= '9':
+				j, ok := scanNumber(b, i)
+				if !ok {
+					return fail()
+				}
+				if j >= n {
+					if final {
+						return fail()
+					}
+					s.ev = s.ev[:evBase]
+					return -1, true
+				}
+				i = j
+			case c == 't' || c == 'f' || c == 'n':
+				lit := "null"
+				if c == 't' {
+					lit = "true"
+				} else if c == 'f' {
+					lit = "false"
+				}
+				m := min(len(lit), n-i)
+				if string(b[i:i+m]) != lit[:m] {
+					return fail()
+				}
+				if m < len(lit) {
+					if final {
+						return fail()
+					}
+					s.ev = s.ev[:evBase]
+					return -1, true
+				}
+				i += len(lit)
+			default:
+				return fail()
+			}
+			state = stAfter
+			continue
+		case stAfter:
+			top := st[len(st)-1]
+			switch {
+			case c == ',':
+				i++
+				if top.obj {
+					state = stKey
+				} else {
+					state = stValue
+				}
+				continue
+			case c == '}' && top.obj:
+				goto closeObject
+			case c == ']' && !top.obj:
+				goto closeArray
+			}
+			return fail()
+		}
+	closeObject:
+		{
+			f := st[len(st)-1]
+			st = st[:len(st)-1]
+			e := &s.ev[f.ev]
+			e.end, e.shape, e.repair, e.next = i+1, f.keys.shape(), brk > f.brk, len(s.ev)
+			i++
+			if len(st) == 0 {
+				return i, false
+			}
+			state = stAfter
+			continue
+		}
+	closeArray:
+		st = st[:len(st)-1]
+		i, state = i+1, stAfter
+	}
+}
+
+// String scan results.
+const (
+	strOK     = iota
+	strBroken // valid but for raw line breaks inside Base64-like text
+	strBad
+	strMore
+)
+
+// b64ish holds the bytes of Base64 text (either alphabet) with padding,
+// and the space the published examples wrap it with.
+var b64ish = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= " {
+		t[c] = true
+	}
+	return t
+}()
+
+// scanString scans the JSON string at b[i] == '"' and returns the offset
+// after its closing quote.
+func scanString(b []byte, i int) (int, int) {
+	n := len(b)
+	start := i + 1
+	i = start
+	status := strOK
+	plain := true // the content so far is Base64-like
+	for i < n {
+		c := b[i]
+		switch {
+		case c == '"':
+			return i + 1, status
+		case c == '\\':
+			plain = false
+			if i+1 >= n {
+				return i, strMore
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > n {
+					if isHexPrefix(b[i+2:]) {
+						return i, strMore
+					}
+					return i, strBad
+				}
+				if !isHexPrefix(b[i+2 : i+6]) {
+					return i, strBad
+				}
+				i += 6
+			default:
+				return i, strBad
+			}
+		case c < 0x20:
+			if (c != '\n' && c != '\r') || !plain || i-start < 8 {
+				return i, strBad
+			}
+			for i < n && (b[i] == '\r' || b[i] == '\n') {
+				i++
+			}
+			if i >= n {
+				return i, strMore
+			}
+			if !b64ish[b[i]] || b[i] == ' ' {
+				return i, strBad
+			}
+			status = strBroken
+		default:
+			if plain && !b64ish[c] {
+				if status == strBroken {
+					return i, strBad
+				}
+				plain = false
+			}
+			i++
+		}
+	}
+	return i, strMore
+}
+
+func isHexPrefix(b []byte) bool {
+	for _, c := range b {
+		if !isHex(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// scanNumber scans a JSON number at b[i] and returns the offset after it.
+// A number running into the end of b returns len(b).
+func scanNumber(b []byte, i int) (int, bool) {
+	n := len(b)
+	digits := func() bool {
+		j := i
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i > j || i == n
+	}
+	if b[i] == '-' {
+		i++
+	}
+	if i < n && b[i] == '0' {
+		i++
+	} else if !digits() {
+		return i, false
+	}
+	if i < n && b[i] == '.' {
+		i++
+		if !digits() {
+			return i, false
+		}
+	}
+	if i < n && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < n && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return i, false
+		}
+	}
+	return i, true
+}
+
+// handleObject walks the events of the object parsed at v.b[p:]: each
+// envelope-shaped object is offered, and when it is not taken its members
+// are searched; string values are searched as text.
+func (s *scanner) handleObject(v *view, p, evBase int) {
+	evEnd := len(s.ev)
+	for k := evBase; k < evEnd; {
+		e := s.ev[k]
+		if e.kind == evObject && e.shape != noShape {
+			raw, notes := v.b[e.start:e.end], []string(nil)
+			if e.repair {
+				raw = removeBreaks(raw)
+				notes = []string{noteBreaks}
+			}
+			via := v.via
+			if e.start != p {
+				via = appendVia(v.via, ViaJSON)
+			}
+			if s.offer(v, e.start, e.end, raw, via, notes) {
+				k = e.next
+				continue
+			}
+		} else if e.kind == evString {
+			s.scanString(v, e.start, e.end)
+		}
+		k++
+	}
+	s.ev = s.ev[:evBase]
+}
+
+// scanString searches the content v.b[cs:ce] of a JSON string.
+func (s *scanner) scanString(v *view, cs, ce int) {
+	if v.depth+1 > maxDepth {
+		return
+	}
+	content := v.b[cs:ce]
+	var c *view
+	if bytes.IndexByte(content, '\\') < 0 {
+		c = v.sub(cs, ce, ViaJSONString)
+	} else {
+		text, tab := unescapeJSON(content, true)
+		for i := range tab {
+			tab[i] += cs
+		}
+		c = v.mapped(text, tab, ViaJSONString)
+	}
+	s.scanView(c, 0)
+}
+
+const noteBreaks = "line breaks inside a string value were removed"
+
+// removeBreaks returns a copy of the JSON object text b without the raw
+// line breaks inside its strings.
+func removeBreaks(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	in := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case in && c == '\\' && i+1 < len(b):
+			out = append(out, c, b[i+1])
+			i++
+			continue
+		case c == '"':
+			in = !in
+		case in && (c == '\r' || c == '\n'):
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}

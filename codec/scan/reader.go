@@ -1,0 +1,169 @@
+package scan
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/ottpay-toolkit/ottpay/codec"
+)
+
+// DefaultBufferSize is the most text a Reader made by NewReader holds.
+const DefaultBufferSize = 4 << 20
+
+// MinBufferSize is the smallest buffer NewReaderSize accepts.
+const MinBufferSize = 64 << 10
+
+const (
+	// readSize is the most read from the source at once.
+	readSize = 64 << 10
+	// stepSize is how much new text a Reader gathers before scanning.
+	stepSize = 256 << 10
+	// maxEmptyReads is how many reads without data or error are allowed.
+	maxEmptyReads = 100
+)
+
+// Reader finds envelopes in a stream, in order, holding a bounded amount
+// of it: it scans whole lines as they arrive and keeps back only a
+// construct that is not finished yet (an object, HTTP dump or curl command
+// spanning lines) and the start of its line. Offsets and line numbers
+// count from the start of the stream.
+type Reader struct {
+	src    io.Reader
+	s      *scanner
+	buf    []byte
+	size   int
+	gather int  // new text gathered before a scan
+	off    int  // stream offset of buf[0]
+	lines  int  // line breaks before buf[0]
+	bol    bool // buf[0] begins a line
+	from   int  // where in buf scanning resumes
+	need   int  // unscanned bytes wanted before the next scan
+	force  int  // stream offset: constructs before it may end at the buffer's end
+	last   int  // stream offset of the end of the last construct with findings
+	eof    bool
+	done   bool
+	err    error
+	queue  []Found
+	next   int
+}
+
+// NewReader returns a Reader over r holding at most DefaultBufferSize bytes.
+func NewReader(r io.Reader) *Reader { return NewReaderSize(r, DefaultBufferSize) }
+
+// NewReaderSize returns a Reader over r holding at most size bytes (at
+// least MinBufferSize). An envelope, HTTP dump or curl command longer than
+// size is not found as such, though envelopes inside it still are.
+func NewReaderSize(r io.Reader, size int) *Reader {
+	return newReader(r, max(size, MinBufferSize), codec.ParseEnvelope)
+}
+
+func newReader(r io.Reader, size int, a accepter) *Reader {
+	return &Reader{src: r, s: newScanner(a), size: size, gather: stepSize, bol: true, last: -1, need: stepSize}
+}
+
+// Next returns the next envelope, or io.EOF after the last one. An error
+// reading the stream is returned once the envelopes before it are.
+func (r *Reader) Next() (Found, error) {
+	for {
+		if r.next < len(r.queue) {
+			f := r.queue[r.next]
+			r.queue[r.next] = Found{}
+			r.next++
+			return f, nil
+		}
+		if r.done {
+			if r.err != nil {
+				return Found{}, r.err
+			}
+			return Found{}, io.EOF
+		}
+		r.step()
+	}
+}
+
+// fill reads until enough new whole lines are held, the buffer is full or
+// the stream ends.
+func (r *Reader) fill() {
+	if r.buf == nil {
+		r.buf = make([]byte, 0, min(r.size, 2*stepSize))
+	}
+	empty := 0
+	for !r.eof && len(r.buf) < r.size {
+		if len(r.buf)-r.from >= r.need && bytes.IndexByte(r.buf[r.from:], '\n') >= 0 {
+			return
+		}
+		want := min(readSize, r.size-len(r.buf))
+		if cap(r.buf)-len(r.buf) < want {
+			nb := make([]byte, len(r.buf), min(r.size, max(2*cap(r.buf), len(r.buf)+want)))
+			copy(nb, r.buf)
+			r.buf = nb
+		}
+		n, err := r.src.Read(r.buf[len(r.buf) : len(r.buf)+want])
+		r.buf = r.buf[:len(r.buf)+n]
+		switch {
+		case err == io.EOF:
+			r.eof = true
+		case err != nil:
+			r.eof, r.err = true, err
+		case n == 0:
+			if empty++; empty >= maxEmptyReads {
+				r.eof, r.err = true, io.ErrNoProgress
+			}
+		}
+	}
+}
+
+// step scans the next part of the stream into the queue.
+func (r *Reader) step() {
+	r.fill()
+	end := len(r.buf)
+	if !r.eof {
+		if j := bytes.LastIndexByte(r.buf[r.from:], '\n'); j >= 0 {
+			end = r.from + j + 1
+		}
+	}
+	final := r.eof && end == len(r.buf)
+	s := r.s
+	s.out = s.out[:0]
+	s.force = r.force - r.off
+	s.lastEnd = r.last - r.off
+	pending := s.top(r.buf[:end], r.off, r.from, final, r.bol)
+	s.number(r.buf[:end], r.off, 0, r.lines)
+	r.queue, r.next = s.out, 0
+	if s.lastEnd >= 0 {
+		r.last = r.off + s.lastEnd
+	}
+	if pending < 0 {
+		r.need = r.gather
+		if final {
+			r.done = true
+			r.buf = nil
+			return
+		}
+		r.drop(end, end)
+		return
+	}
+	if pending == r.from && len(r.buf) >= r.size {
+		// The construct at pending is longer than the buffer: give it up.
+		r.force = r.off + pending + 1
+	}
+	r.need = max(r.gather, 2*(len(r.buf)-pending))
+	r.drop(pending, pending)
+}
+
+// drop discards the buffer before the line of p (keeping at most lookback
+// bytes of it) and resumes scanning at from.
+func (r *Reader) drop(p, from int) {
+	k := p
+	for k > 0 && p-k < lookback && r.buf[k-1] != '\n' {
+		k--
+	}
+	if k > 0 {
+		r.bol = r.buf[k-1] == '\n'
+		r.lines += bytes.Count(r.buf[:k], []byte{'\n'})
+		r.off += k
+		n := copy(r.buf, r.buf[k:])
+		r.buf = r.buf[:n]
+	}
+	r.from = from - k
+}

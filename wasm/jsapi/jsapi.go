@@ -1,0 +1,252 @@
+// Package jsapi exposes the codec to page scripts as window.ottpay, so an
+// engineer can script it from the browser console and another page can
+// embed it:
+//
+//	ottpay.decode(text, keys)  // array of decode reports
+//	ottpay.encode({kind, action, version, merchant_id, rsp_code, rsp_msg,
+//	               data, key, values})  // envelope object
+//	ottpay.version             // API version string
+//
+// Values cross the boundary as JSON text only (JSON.stringify on the way in,
+// JSON.parse on the way out), so what goes in and out is plain JSON-able
+// data. Bad input never throws: decode returns reports with an error
+// member, encode returns {error: "..."}.
+//
+// The logic lives in DecodeJSON and EncodeJSON, which build and test
+// natively; Register, in the js/wasm build only, puts them on window.
+package jsapi
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ottpay-toolkit/ottpay/codec"
+	"github.com/ottpay-toolkit/ottpay/codec/report"
+)
+
+// Version is what ottpay.version reports. The number changes when the
+// shape of what decode or encode take or return changes; a build may set it
+// with -ldflags "-X github.com/ottpay-toolkit/ottpay/wasm/jsapi.Version=...".
+var Version = "1.0.0"
+
+// DecodeJSON is ottpay.decode: it finds every envelope in text, decodes
+// each, and returns the JSON text of an array of reports shaped like the
+// command line's decode output (see report.Report). keys is the JSON text
+// of decode's second argument: a string holding one sign key, or an object
+// of merchant_id to sign key; nil or "null" when no key was given (each
+// report then says that a key is needed). Bad keys give a one-report array
+// whose error says what is wrong.
+func DecodeJSON(text string, keys []byte) []byte {
+	k, err := parseKeys(keys)
+	if err != "" {
+		return ErrorReports(err)
+	}
+	reports := report.DecodeAll([]byte(text), k)
+	out := make([]byte, 0, 64+len(text))
+	out = append(out, '[')
+	for i := range reports {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = reports[i].AppendJSON(out)
+	}
+	return append(out, ']')
+}
+
+// parseKeys reads decode's keys argument; the string is an error message.
+func parseKeys(keys []byte) (report.Keys, string) {
+	s := strings.TrimSpace(string(keys))
+	if s == "" || s == "null" {
+		return report.Keys{}, ""
+	}
+	switch s[0] {
+	case '"':
+		key, err := strconv.Unquote(s)
+		if err != nil {
+			// JSON escapes that Go's quoting does not know (\/).
+			o, perr := codec.ParseObject([]byte(`{"k":` + s + `}`))
+			if perr != nil {
+				return report.Keys{}, "ottpay.decode: the sign key is not a valid string"
+			}
+			v, _ := o.Get("k")
+			key = v.Text
+		}
+		if key == "" {
+			return report.Keys{}, "ottpay.decode: the sign key is empty; pass the merchant's sign key as a string, or an object of merchant_id to sign key"
+		}
+		return report.SingleKey(key), ""
+	case '{':
+		k, err := report.ParseKeys([]byte(s))
+		if err != nil {
+			return report.Keys{}, "ottpay.decode: keys: " + err.Error()
+		}
+		return k, ""
+	}
+	return report.Keys{}, "ottpay.decode: keys must be a sign key string or an object of merchant_id to sign key, such as {\"ON00004652\": \"A8B5FE540E38A5A9\"}; got " + jsonType(s)
+}
+
+// jsonType names the JSON type of a JSON text.
+func jsonType(s string) string {
+	switch {
+	case s == "":
+		return "nothing"
+	case s[0] == '[':
+		return "an array"
+	case s == "true" || s == "false":
+		return "a boolean"
+	case s[0] == '"':
+		return "a string"
+	case s[0] == '{':
+		return "an object"
+	}
+	return "a number"
+}
+
+// ErrorReports returns the JSON text of an array of one report carrying
+// msg as its error: what ottpay.decode returns for arguments it cannot use.
+func ErrorReports(msg string) []byte {
+	r := report.Report{Warnings: []string{}, Error: msg}
+	out := append([]byte{'['}, r.AppendJSON(nil)...)
+	return append(out, ']')
+}
+
+// ErrorObject returns the JSON text of {"error": msg}: what ottpay.encode
+// returns for input it cannot use.
+func ErrorObject(msg string) []byte {
+	o := &codec.Object{}
+	o.SetString("error", msg)
+	return o.AppendJSON(nil)
+}
+
+// encodeMembers are the members ottpay.encode reads.
+var encodeMembers = []string{"kind", "action", "version", "merchant_id", "rsp_code", "rsp_msg", "data", "key", "values"}
+
+// EncodeJSON is ottpay.encode: input is the JSON text of its argument, an
+// object of
+//
+//	kind         "request" (the default), "response" or "callback"
+//	action       request: the action, such as "ACTIVEPAY"
+//	version      request: the version, "1.0" by default
+//	merchant_id  request and callback
+//	rsp_code     response and callback, such as "SUCCESS"
+//	rsp_msg      response and callback, "" by default
+//	data         the transaction data: an object, or the JSON text of one
+//	             (text keeps member order and number text exactly)
+//	key          the merchant's sign key
+//	values       the rule for values that are not strings: "js",
+//	             "cryptojs", "php" or "java"; by default only strings
+//	             are accepted, as the documented scheme defines
+//
+// and it returns the JSON text of the envelope, members in the documented
+// order. Anything wrong gives {"error": "..."} saying what to fix; members
+// not listed above are refused, so a misspelt member is never silently
+// ignored.
+func EncodeJSON(input []byte) []byte {
+	e, err := encode(input)
+	if err != "" {
+		return ErrorObject("ottpay.encode: " + err)
+	}
+	return e
+}
+
+func encode(input []byte) ([]byte, string) {
+	in, err := codec.ParseObject(input)
+	if err != nil {
+		return nil, "pass one object: {kind, action, version, merchant_id, rsp_code, rsp_msg, data, key, values}"
+	}
+	str := map[string]string{}
+	var data codec.Value
+	hasData := false
+	for _, m := range in.Members {
+		known := false
+		for _, name := range encodeMembers {
+			known = known || m.Key == name
+		}
+		if !known {
+			return nil, "unknown member " + strconv.Quote(m.Key) + "; the members are " + strings.Join(encodeMembers, ", ")
+		}
+		if m.Key == "data" {
+			data, hasData = m.Value, true
+			continue
+		}
+		switch m.Value.Kind {
+		case codec.String:
+			str[m.Key] = m.Value.Text
+		case codec.Null:
+		default:
+			return nil, m.Key + " must be a string"
+		}
+	}
+	e := &codec.Envelope{}
+	switch kind := str["kind"]; kind {
+	case "", "request":
+		e.Kind = codec.Request
+		e.Action, e.MerchantID = str["action"], str["merchant_id"]
+		e.Version = str["version"]
+		if e.Version == "" {
+			e.Version = "1.0"
+		}
+		if e.Action == "" {
+			return nil, "a request needs action, such as \"ACTIVEPAY\""
+		}
+		if e.MerchantID == "" {
+			return nil, "a request needs merchant_id"
+		}
+	case "response", "callback":
+		e.Kind = codec.Response
+		e.RspCode, e.RspMsg = str["rsp_code"], str["rsp_msg"]
+		if e.RspCode == "" {
+			return nil, "a " + kind + " needs rsp_code, such as \"SUCCESS\""
+		}
+		if kind == "callback" {
+			e.Kind = codec.Callback
+			e.MerchantID = str["merchant_id"]
+			if e.MerchantID == "" {
+				return nil, "a callback needs merchant_id"
+			}
+		}
+		for _, name := range []string{"action", "version"} {
+			if str[name] != "" {
+				return nil, name + " belongs to requests only; a " + kind + " carries rsp_code and rsp_msg"
+			}
+		}
+		if kind == "response" && str["merchant_id"] != "" {
+			return nil, "a response carries no merchant_id; use kind \"callback\" for a callback"
+		}
+	default:
+		return nil, "kind must be \"request\", \"response\" or \"callback\", not " + strconv.Quote(kind)
+	}
+	var obj *codec.Object
+	switch {
+	case !hasData || data.Kind == codec.Null:
+		return nil, "data is missing: pass the transaction data as an object"
+	case data.Kind == codec.ObjectKind || data.Kind == codec.String:
+		o, err := codec.ParseObject([]byte(data.Text))
+		if err != nil {
+			return nil, "data: " + err.Error()
+		}
+		obj = o
+	default:
+		return nil, "data must be an object, or the JSON text of one"
+	}
+	key := str["key"]
+	if key == "" {
+		return nil, "key is missing: pass the merchant's sign key"
+	}
+	rule := codec.RuleStrings
+	if v := str["values"]; v != "" {
+		r, err := codec.ParseRule(v)
+		if err != nil {
+			return nil, "values: " + err.Error()
+		}
+		rule = r
+	}
+	if err := e.Seal(obj, key, rule); err != nil {
+		return nil, err.Error()
+	}
+	b, err := e.MarshalJSON()
+	if err != nil {
+		return nil, err.Error()
+	}
+	return b, ""
+}

@@ -1,0 +1,118 @@
+//go:build js && wasm
+
+package jsapi
+
+import (
+	"fmt"
+	"syscall/js"
+)
+
+// Register sets window.ottpay to an object holding decode, encode and
+// version. Call it once, before the app starts (app.RunWhenOnBrowser).
+func Register() {
+	api := js.Global().Get("Object").New()
+	api.Set("decode", js.FuncOf(decode))
+	api.Set("encode", js.FuncOf(encodeFunc))
+	api.Set("version", Version)
+	js.Global().Set("ottpay", api)
+}
+
+// decode is ottpay.decode(text, keys).
+func decode(_ js.Value, args []js.Value) (result any) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = parse(ErrorReports(fmt.Sprintf("ottpay.decode: internal error (%v); please report it with the input that caused it", r)))
+		}
+	}()
+	if len(args) < 1 || args[0].Type() != js.TypeString {
+		return parse(ErrorReports("ottpay.decode: the first argument must be the pasted text, a string; got " + typeName(arg(args, 0))))
+	}
+	keys, msg := keysJSON(arg(args, 1))
+	if msg != "" {
+		return parse(ErrorReports(msg))
+	}
+	return parse(DecodeJSON(args[0].String(), keys))
+}
+
+// keysJSON converts decode's keys argument to JSON text.
+func keysJSON(v js.Value) (out []byte, msg string) {
+	switch v.Type() {
+	case js.TypeUndefined, js.TypeNull:
+		return nil, ""
+	case js.TypeString, js.TypeObject:
+		s, ok := stringify(v)
+		if !ok {
+			return nil, "ottpay.decode: keys cannot be converted to JSON; pass a sign key string or a plain object of merchant_id to sign key"
+		}
+		return []byte(s), ""
+	}
+	return nil, "ottpay.decode: keys must be a sign key string or an object of merchant_id to sign key; got " + typeName(v)
+}
+
+// encodeFunc is ottpay.encode(fields).
+func encodeFunc(_ js.Value, args []js.Value) (result any) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = parse(ErrorObject(fmt.Sprintf("ottpay.encode: internal error (%v); please report it with the input that caused it", r)))
+		}
+	}()
+	v := arg(args, 0)
+	if v.Type() != js.TypeObject {
+		return parse(ErrorObject("ottpay.encode: pass one object: {kind, action, version, merchant_id, rsp_code, rsp_msg, data, key, values}; got " + typeName(v)))
+	}
+	s, ok := stringify(v)
+	if !ok {
+		return parse(ErrorObject("ottpay.encode: the argument cannot be converted to JSON; pass plain strings and objects"))
+	}
+	return parse(EncodeJSON([]byte(s)))
+}
+
+func arg(args []js.Value, i int) js.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return js.Undefined()
+}
+
+// stringify is JSON.stringify(v); false when it throws (cycles, BigInt)
+// or gives undefined.
+func stringify(v js.Value) (s string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			s, ok = "", false
+		}
+	}()
+	r := js.Global().Get("JSON").Call("stringify", v)
+	if r.Type() != js.TypeString {
+		return "", false
+	}
+	return r.String(), true
+}
+
+// parse is JSON.parse of text the package made: always valid JSON.
+func parse(b []byte) js.Value {
+	return js.Global().Get("JSON").Call("parse", string(b))
+}
+
+func typeName(v js.Value) string {
+	switch v.Type() {
+	case js.TypeUndefined:
+		return "nothing"
+	case js.TypeNull:
+		return "null"
+	case js.TypeBoolean:
+		return "a boolean"
+	case js.TypeNumber:
+		return "a number"
+	case js.TypeString:
+		return "a string"
+	case js.TypeSymbol:
+		return "a symbol"
+	case js.TypeFunction:
+		return "a function"
+	}
+	if js.Global().Get("Array").Call("isArray", v).Bool() {
+		return "an array"
+	}
+	return "an object"
+}

@@ -1,0 +1,382 @@
+//go:build !wasm
+
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"github.com/ottpay-toolkit/ottpay/wasm/ui"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
+)
+
+// openStore gives the server's pre-rendering an empty in-memory vault:
+// keys only ever live in the browser.
+func openStore() ui.Store { return vault.NewMemory(vault.Options{}) }
+
+func serverMain() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the command line of the native build.
+func run(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("wasm", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	addr := fl.String("addr", "127.0.0.1:8080", "`address` to serve the workbench on (port 0 picks a free port)")
+	root := fl.String("root", ".", "`directory` holding web/ with app.wasm (built by ./build.sh wasm)")
+	static := fl.String("static", "", "write the workbench as a static website into `dir` and exit, instead of serving it")
+	prefix := fl.String("prefix", "", "URL `path` the static website is deployed under, e.g. /ottpay for https://user.github.io/ottpay/")
+	fl.Usage = func() {
+		fmt.Fprintf(stderr, "usage: wasm [-addr host:port] [-root dir]\n       wasm -static dir [-prefix /path] [-root dir]\n\n")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "wasm: unexpected argument %q\n", fl.Arg(0))
+		fl.Usage()
+		return 2
+	}
+
+	s, err := loadSite(*root, *prefix)
+	if err != nil {
+		fmt.Fprintln(stderr, "wasm:", err)
+		return 1
+	}
+	if *static != "" {
+		if err := s.writeStatic(*static); err != nil {
+			fmt.Fprintln(stderr, "wasm:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "static website written to %s (version %s, path prefix %q)\n", *static, s.version, s.prefix)
+		return 0
+	}
+	if *prefix != "" {
+		fmt.Fprintln(stderr, "wasm: -prefix applies to -static only; the server serves at the root")
+		return 2
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "wasm: cannot listen on %s: %v (pick another address with -addr)\n", *addr, err)
+		return 1
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "OTT Pay workbench: http://%s/\n", ln.Addr())
+	for _, w := range s.warnings {
+		fmt.Fprintln(stderr, "wasm: warning:", w)
+	}
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		fmt.Fprintln(stderr, "wasm:", err)
+		return 1
+	case <-stop:
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		return 0
+	}
+}
+
+// site serves the workbench: the go-app pages and scripts, the static
+// resources of web/, and app.wasm precompressed.
+type site struct {
+	root     string // directory holding web/
+	prefix   string // URL path prefix of a static deployment
+	version  string
+	wasm     encoded
+	br, gz   *encoded
+	warnings []string
+	handler  *app.Handler
+	files    http.Handler
+}
+
+// encoded is one form of app.wasm.
+type encoded struct {
+	body     []byte
+	encoding string // "", "br" or "gzip"
+}
+
+// loadSite reads web/app.wasm (and its precompressed forms when they are
+// at least as new) from root.
+func loadSite(root, prefix string) (*site, error) {
+	prefix = "/" + strings.Trim(prefix, "/")
+	if prefix == "/" {
+		prefix = ""
+	}
+	web := filepath.Join(root, "web")
+	wasmPath := filepath.Join(web, "app.wasm")
+	wasm, err := os.ReadFile(wasmPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s not found: build it first with ./build.sh wasm (or run the server from the repository root, or name the directory holding web/ with -root)", wasmPath)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the app: %w", err)
+	}
+	s := &site{
+		root:    root,
+		prefix:  prefix,
+		version: Version(wasm),
+		wasm:    encoded{body: wasm},
+		files:   http.FileServer(http.Dir(root)),
+	}
+	wasmInfo, _ := os.Stat(wasmPath)
+	for _, c := range []struct {
+		ext, encoding string
+		dst           **encoded
+	}{{".br", "br", &s.br}, {".gz", "gzip", &s.gz}} {
+		info, err := os.Stat(wasmPath + c.ext)
+		if err != nil {
+			s.warnings = append(s.warnings, "no "+wasmPath+c.ext+": app.wasm is sent without "+c.encoding+" compression (./build.sh wasm writes it)")
+			continue
+		}
+		if wasmInfo != nil && info.ModTime().Before(wasmInfo.ModTime()) {
+			s.warnings = append(s.warnings, wasmPath+c.ext+" is older than app.wasm and is ignored: rebuild with ./build.sh wasm")
+			continue
+		}
+		b, err := os.ReadFile(wasmPath + c.ext)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the compressed app: %w", err)
+		}
+		*c.dst = &encoded{body: b, encoding: c.encoding}
+	}
+	s.handler = newHandler(s.version, prefix)
+	return s, nil
+}
+
+// Version is the app version the service worker compares: a hash of the
+// built app.wasm, so that every new build reaches users and a restart of
+// the same build does not look like an update.
+func Version(wasm []byte) string {
+	sum := sha256.Sum256(wasm)
+	return hex.EncodeToString(sum[:8])
+}
+
+// resources places the go-app files and web/ under a path prefix.
+type resources struct{ prefix string }
+
+func (r resources) Package() string { return r.prefix }
+func (r resources) Static() string  { return r.prefix }
+func (r resources) AppWASM() string { return r.prefix + "/web/app.wasm" }
+
+// wasmLengthHeader carries the uncompressed size of app.wasm, so that the
+// loader's progress is right when the file is sent compressed.
+const wasmLengthHeader = "X-Wasm-Length"
+
+// newHandler describes the app to go-app: every resource is local, so the
+// service worker can precache all of it and the app works offline.
+func newHandler(version, prefix string) *app.Handler {
+	cacheable := make([]string, 0, len(ui.Paths))
+	for _, p := range ui.Paths {
+		if p != "/" {
+			cacheable = append(cacheable, prefix+p)
+		}
+	}
+	cacheable = append(cacheable, "/web/icon.svg")
+	return &app.Handler{
+		Name:        "OTT Pay workbench",
+		ShortName:   "OTT Pay",
+		Title:       "OTT Pay workbench",
+		Description: "Decode, verify, construct and sign OTT Pay messages in the browser. Keys stay on the device.",
+		Author:      "ottpay-toolkit",
+		Lang:        "en",
+		Icon: app.Icon{
+			Default:    "/web/icon-192.png",
+			Large:      "/web/icon-512.png",
+			SVG:        "/web/icon.svg",
+			AppleTouch: "/web/icon-apple.png",
+		},
+		BackgroundColor:         "#f6f8f9",
+		ThemeColor:              "#0f5e6b",
+		LoadingLabel:            "Loading the workbench… {progress}%",
+		Styles:                  []string{"/web/workbench.css"},
+		CacheableResources:      cacheable,
+		Resources:               resources{prefix: prefix},
+		Version:                 version,
+		WasmContentLengthHeader: wasmLengthHeader,
+	}
+}
+
+// ContentSecurityPolicy is the policy of every page: only the page's own
+// origin, plus the WebAssembly compilation Go's wasm needs. meta leaves
+// out what a <meta> policy cannot carry (frame-ancestors).
+func ContentSecurityPolicy(meta bool) string {
+	p := []string{
+		"default-src 'self'",
+		"script-src 'self' 'wasm-unsafe-eval'",
+		"style-src 'self'",
+		"img-src 'self'",
+		"font-src 'self'",
+		"connect-src 'self'",
+		"manifest-src 'self'",
+		"worker-src 'self'",
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'none'",
+	}
+	if !meta {
+		p = append(p, "frame-ancestors 'none'")
+	}
+	return strings.Join(p, "; ")
+}
+
+// ServeHTTP serves one request.
+func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", ContentSecurityPolicy(false))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	switch p := r.URL.Path; {
+	case p == "/web/app.wasm" || p == "/app.wasm":
+		s.serveWasm(w, r)
+	case strings.HasPrefix(p, "/web/"):
+		if strings.HasSuffix(p, "/") || strings.Contains(p, "..") {
+			http.NotFound(w, r)
+			return
+		}
+		h.Set("Cache-Control", "no-cache")
+		s.files.ServeHTTP(w, r)
+	default:
+		s.handler.ServeHTTP(w, r)
+	}
+}
+
+// serveWasm sends app.wasm in the best encoding the browser accepts.
+func (s *site) serveWasm(w http.ResponseWriter, r *http.Request) {
+	e := &s.wasm
+	accept := r.Header.Get("Accept-Encoding")
+	switch {
+	case s.br != nil && acceptsEncoding(accept, "br"):
+		e = s.br
+	case s.gz != nil && acceptsEncoding(accept, "gzip"):
+		e = s.gz
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/wasm")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	h.Set(wasmLengthHeader, strconv.Itoa(len(s.wasm.body)))
+	etag := `"` + s.version + "-" + e.encoding + `"`
+	h.Set("ETag", etag)
+	if e.encoding != "" {
+		h.Set("Content-Encoding", e.encoding)
+	}
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(e.body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(e.body)
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header accepts enc
+// (a q=0 parameter refuses it).
+func acceptsEncoding(header, enc string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		if q, ok := strings.CutPrefix(params, "q="); ok {
+			if v, err := strconv.ParseFloat(q, 64); err == nil && v == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+var (
+	ogURL      = regexp.MustCompile(`<meta property="og:url" content="[^"]*">`)
+	metaCharst = `<meta charset="UTF-8">`
+)
+
+// writeStatic writes the site into dir: every page, the go-app scripts,
+// the manifest, the service worker and web/. Pages carry the
+// Content-Security-Policy as a meta tag, for hosts that cannot set
+// headers.
+func (s *site) writeStatic(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create %s: %w", dir, err)
+	}
+	if err := app.GenerateStaticWebsite(dir, s.handler); err != nil {
+		return fmt.Errorf("generating the static website failed: %w", err)
+	}
+	meta := `<meta http-equiv="Content-Security-Policy" content="` + ContentSecurityPolicy(true) + `">`
+	for _, p := range ui.Paths {
+		name := "index.html"
+		if p != "/" {
+			name = strings.TrimPrefix(p, "/") + ".html"
+		}
+		file := filepath.Join(dir, name)
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("the static website lacks %s: %w", name, err)
+		}
+		page := string(b)
+		if !strings.Contains(page, metaCharst) {
+			return fmt.Errorf("%s has no %s to put the Content-Security-Policy after", name, metaCharst)
+		}
+		page = strings.Replace(page, metaCharst, metaCharst+"\n    "+meta, 1)
+		// go-app writes the address of its temporary local server here.
+		page = ogURL.ReplaceAllString(page, `<meta property="og:url" content="`+s.prefix+p+`">`)
+		if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+			return err
+		}
+	}
+	return copyDir(filepath.Join(s.root, "web"), filepath.Join(dir, "web"))
+}
+
+// copyDir copies the regular files of src into dst.
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}
