@@ -6,13 +6,21 @@ import "bytes"
 // and double quotes, $'...', backslash escapes and line continuations
 // (backslash, and the ^ of cmd.exe and ` of PowerShell).
 
-// shellWord is one word of a command after quote removal, with the offset
-// in the text of each of its bytes (len(val)+1 entries).
-type shellWord struct {
+// command is a command split into words after quote removal: the words'
+// bytes one after another, with the offset in the text of each byte.
+type command struct {
 	val   []byte
 	tab   []int
-	start int
+	words []shellWord
 }
+
+// shellWord is one word of a command: val[vs:ve] of its command, the last
+// of its bytes coming from before the text offset last.
+type shellWord struct {
+	start, vs, ve, last int
+}
+
+func (c *command) word(k int) []byte { return c.val[c.words[k].vs:c.words[k].ve] }
 
 // continuation returns the length of a line continuation (the escape
 // character, then a line break) at b[i], or 0.
@@ -32,9 +40,7 @@ func continuation(b []byte, i int) int {
 // parseCommand splits the command that starts at b[p] into words, up to
 // the end of the command (an unquoted line break, ;, |, && or &). curls
 // lists the unquoted words "curl" met, which a failed parse covers.
-var nParse int
-func parseCommand(b []byte, p int, final bool) (words []shellWord, curls []int, end int, more, ok bool) {
-	nParse++
+func parseCommand(cmd *command, b []byte, p int, final bool) (curls []int, end int, more, ok bool) {
 	n := len(b)
 	i := p
 	for {
@@ -49,45 +55,42 @@ func parseCommand(b []byte, p int, final bool) (words []shellWord, curls []int, 
 		}
 		if i >= n {
 			if !final {
-				return nil, curls, 0, true, false
+				return curls, 0, true, false
 			}
-			return words, curls, n, false, true
+			return curls, n, false, true
 		}
 		switch c := b[i]; {
 		case c == '\n' || c == '\r' || c == ';' || c == '|' || c == ')' || c == '#' ||
 			c == '&' && (i+1 >= n || b[i+1] == '&' || b[i+1] == ' ' || b[i+1] == '\n' || b[i+1] == '\r'):
-			return words, curls, i, false, true
+			return curls, i, false, true
 		}
-		w, j, wmore, wok := readWord(b, i, final)
+		j, wmore, wok := cmd.readWord(b, i, final)
 		if wmore {
-			return nil, curls, 0, true, false
+			return curls, 0, true, false
 		}
 		if !wok {
-			return nil, curls, 0, false, false
+			return curls, 0, false, false
 		}
 		if j-i == 4 && string(b[i:j]) == "curl" {
 			curls = append(curls, i)
 		}
-		words = append(words, w)
 		i = j
 	}
 }
 
-// readWord reads the word at b[i].
-func readWord(b []byte, i int, final bool) (w shellWord, end int, more, ok bool) {
+// readWord reads the word at b[i] into cmd and returns its end.
+func (cmd *command) readWord(b []byte, i int, final bool) (end int, more, ok bool) {
 	n := len(b)
-	w.start = i
-	last := i
+	w := shellWord{start: i, vs: len(cmd.val), last: i}
 	add := func(c byte, at int) {
-		w.val = append(w.val, c)
-		w.tab = append(w.tab, at)
-		last = at + 1
+		cmd.val = append(cmd.val, c)
+		cmd.tab = append(cmd.tab, at)
+		w.last = at + 1
 	}
-	unterminated := func() (shellWord, int, bool, bool) {
-		if !final {
-			return shellWord{}, 0, true, false
-		}
-		return shellWord{}, 0, false, false
+	done := func(end int) (int, bool, bool) {
+		w.ve = len(cmd.val)
+		cmd.words = append(cmd.words, w)
+		return end, false, true
 	}
 	for i < n {
 		c := b[i]
@@ -98,28 +101,28 @@ func readWord(b []byte, i int, final bool) (w shellWord, end int, more, ok bool)
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '|' || c == ')' ||
 			c == '\r' && (i+1 >= n || b[i+1] == '\n' || b[i+1] == ' '):
-			return w.done(last), i, false, true
+			return done(i)
 		case c == '&' && (i+1 >= n || b[i+1] == '&' || b[i+1] == ' ' || b[i+1] == '\n' || b[i+1] == '\r'):
-			return w.done(last), i, false, true
+			return done(i)
 		case c == '\'':
 			j := bytes.IndexByte(b[i+1:], '\'')
 			if j < 0 {
-				return unterminated()
+				return 0, !final, false
 			}
 			for k := i + 1; k <= i+j; k++ {
 				add(b[k], k)
 			}
-			last = i + 1 + j
+			w.last = i + 1 + j
 			i += j + 2
 		case c == '"':
 			i++
 			for {
 				if i >= n {
-					return unterminated()
+					return 0, !final, false
 				}
 				d := b[i]
 				if d == '"' {
-					last = i
+					w.last = i
 					i++
 					break
 				}
@@ -146,17 +149,16 @@ func readWord(b []byte, i int, final bool) (w shellWord, end int, more, ok bool)
 			i += 2
 			for {
 				if i >= n {
-					return unterminated()
+					return 0, !final, false
 				}
 				d := b[i]
 				if d == '\'' {
-					last = i
+					w.last = i
 					i++
 					break
 				}
 				if d == '\\' && i+1 < n {
-					e, ok := ansiEscape(b[i+1])
-					if ok {
+					if e, ok := ansiEscape(b[i+1]); ok {
 						add(e, i)
 						i += 2
 						continue
@@ -174,14 +176,9 @@ func readWord(b []byte, i int, final bool) (w shellWord, end int, more, ok bool)
 		}
 	}
 	if !final {
-		return shellWord{}, 0, true, false
+		return 0, true, false
 	}
-	return w.done(last), n, false, true
-}
-
-func (w shellWord) done(last int) shellWord {
-	w.tab = append(w.tab, last)
-	return w
+	return done(n)
 }
 
 func ansiEscape(c byte) (byte, bool) {
@@ -250,7 +247,9 @@ func (s *scanner) tryCurl(v *view, p int, ts *textState) (next int, more, ok boo
 		return p, false, false
 	}
 	final := s.finalAt(v, p)
-	words, curls, end, more, ok := parseCommand(b, after, final)
+	cmd := &s.cmd
+	cmd.val, cmd.tab, cmd.words = cmd.val[:0], cmd.tab[:0], cmd.words[:0]
+	curls, end, more, ok := parseCommand(cmd, b, after, final)
 	if more {
 		return p, true, false
 	}
@@ -263,38 +262,37 @@ func (s *scanner) tryCurl(v *view, p int, ts *textState) (next int, more, ok boo
 	var payload []byte
 	var tab []int
 	last := 0
-	for k := 0; k < len(words); k++ {
-		flag := words[k].val
+	for k := 0; k < len(cmd.words); k++ {
+		flag := cmd.word(k)
 		isFlag, at := dataValue(flag)
 		if !isFlag {
 			continue
 		}
-		var val []byte
-		var vt []int
-		if at >= 0 {
-			val, vt = flag[at:], words[k].tab[at:]
-		} else if k+1 < len(words) {
+		w := cmd.words[k]
+		if at < 0 {
+			if k+1 >= len(cmd.words) {
+				continue
+			}
 			k++
-			val, vt = words[k].val, words[k].tab
-		} else {
-			continue
+			w, at = cmd.words[k], 0
 		}
-		if len(val) > 0 && val[0] == '@' {
+		vs, ve := w.vs+at, w.ve
+		if vs < ve && cmd.val[vs] == '@' {
 			continue // a file name
 		}
-		if bytes.HasPrefix(flag, []byte("--data-urlencode")) && len(val) > 0 && val[0] == '=' {
-			val, vt = val[1:], vt[1:]
+		if bytes.HasPrefix(flag, []byte("--data-urlencode")) && vs < ve && cmd.val[vs] == '=' {
+			vs++
 		}
-		if len(val) == 0 {
+		if vs == ve {
 			continue
 		}
 		if len(payload) > 0 {
 			payload = append(payload, '&')
-			tab = append(tab, vt[0])
+			tab = append(tab, cmd.tab[vs])
 		}
-		payload = append(payload, val...)
-		tab = append(tab, vt[:len(val)]...)
-		last = vt[len(val)]
+		payload = append(payload, cmd.val[vs:ve]...)
+		tab = append(tab, cmd.tab[vs:ve]...)
+		last = w.last
 	}
 	if payload == nil {
 		return p, false, false

@@ -16,11 +16,15 @@ const maxEscapes = 4
 // result (len(result)+1 entries). It is lenient: an invalid escape is
 // copied as it stands; a lone surrogate becomes U+FFFD.
 func unescapeJSON(src []byte, withTab bool) ([]byte, []int) {
-	out := make([]byte, 0, len(src))
 	var tab []int
 	if withTab {
 		tab = make([]int, 0, len(src)+1)
 	}
+	return appendUnescaped(make([]byte, 0, len(src)), tab, src, withTab)
+}
+
+// appendUnescaped is unescapeJSON appending to out and tab.
+func appendUnescaped(out []byte, tab []int, src []byte, withTab bool) ([]byte, []int) {
 	for i := 0; i < len(src); {
 		c := src[i]
 		if c != '\\' || i+1 >= len(src) {
@@ -121,7 +125,7 @@ func (s *scanner) tryEscaped(v *view, p int, ts *textState) (next int, more bool
 	}
 	le := ts.lineEnd
 	open := le == len(b) && !final // the line may go on past b
-	for size := 256; ; size *= 2 {
+	for size := 64; ; size *= 2 {
 		lim := min(p+size, le)
 		for lim < le && b[lim-1] == '\\' {
 			lim++
@@ -129,7 +133,8 @@ func (s *scanner) tryEscaped(v *view, p int, ts *textState) (next int, more bool
 		text, tab, levels, end, status := s.unescapeObject(b[p:lim], lim == le && !open)
 		switch status {
 		case escOK:
-			for i := range tab[:end+1] {
+			text, tab = bytes.Clone(text[:end]), append([]int(nil), tab[:end+1]...)
+			for i := range tab {
 				tab[i] += p
 			}
 			via := make([]string, levels)
@@ -161,13 +166,16 @@ const (
 )
 
 // unescapeObject unescapes src until a JSON object parses at its start. It
-// returns the text, the offset in src of each of its bytes, the number of
+// returns the text (in scratch buffers of s), the offset in src of each of its bytes, the number of
 // times it was unescaped and the end of the object. On escBad, s.cover
 // holds offsets in the text (see parseObject).
 func (s *scanner) unescapeObject(src []byte, final bool) (text []byte, tab []int, levels, end, status int) {
 	text = src
 	for levels = 1; levels <= maxEscapes; levels++ {
-		out, t := unescapeJSON(text, true)
+		// Two pairs of scratch buffers, used in turn.
+		k := levels & 1
+		out, t := appendUnescaped(s.utext[k][:0], s.utab[k][:0], text, true)
+		s.utext[k], s.utab[k] = out, t
 		if tab != nil {
 			for i, o := range t {
 				t[i] = tab[o]

@@ -72,6 +72,9 @@ type scanner struct {
 	ev    []event
 	stack []frame
 	cover []int
+	utext [2][]byte // scratch for unescaping
+	utab  [2][]int
+	cmd   command // scratch for curl commands
 
 	// The top-level construct being scanned (depth 0).
 	conStart int  // its start in the top view
