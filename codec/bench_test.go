@@ -188,16 +188,17 @@ func BenchmarkDecodeBatch10k(b *testing.B) {
 	}
 }
 
-// Hostile input fails fast: the cost of refusing 100,000-deep nesting and
-// megabytes of garbage stays proportional to the bytes read before the
-// fault, not to the input size or depth.
+// Hostile input fails fast: refusing 100,000-deep nesting or megabytes of
+// garbage costs at most one copy of the input and a read up to the fault
+// (the depth limit stops the parser at MaxDepth).
 func BenchmarkRefuse(b *testing.B) {
 	deep := []byte(`{"a":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}`)
 	garbage := []byte("{" + strings.Repeat("\x00garbage", 1<<19))
+	binary := []byte(strings.Repeat("\xff\x00garbage", 1<<19))
 	for _, in := range []struct {
 		name string
 		body []byte
-	}{{"deep100k", deep}, {"garbage4MB", garbage}} {
+	}{{"deep100k", deep}, {"garbage4MB", garbage}, {"binary5MB", binary}} {
 		b.Run(in.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, _, err := DecodeBody(in.body, "K"); err == nil {

@@ -76,7 +76,10 @@ func Digest(o *Object, r Rule) (string, error) {
 // every rule is tried in the order strings, js, cryptojs, php, java, and
 // the result names the first that reproduces the md5. No match means the
 // message is not verified.
-func Verify(o *Object, md5 string) Verification {
+func Verify(o *Object, md5 string) Verification { return verify(o, md5, nil) }
+
+// verify is Verify, using one for the result when a single rule applies.
+func verify(o *Object, md5 string, one *[1]RuleDigest) Verification {
 	var wantBuf [32]byte
 	want := wantBuf[:0]
 	for i := 0; i < len(md5); i++ {
@@ -93,10 +96,12 @@ func Verify(o *Object, md5 string) Verification {
 			break
 		}
 	}
-	one := allStrings && plainKeys(o)
 	var v Verification
-	if one {
-		v.Rules = make([]RuleDigest, 1)
+	if allStrings && plainKeys(o) {
+		if one == nil {
+			one = new([1]RuleDigest)
+		}
+		v.Rules = one[:]
 		v.Rules[0] = ruleDigest(o, RuleStrings, md5, want)
 	} else {
 		v.Rules = make([]RuleDigest, 0, 5)

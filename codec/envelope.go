@@ -38,7 +38,7 @@ func ParseEnvelope(b []byte) (*Envelope, error) {
 
 func parseEnvelope(b []byte, strict bool) (*Envelope, *Error) {
 	var buf [8]Member // an envelope has a handful of members
-	members, err := parseObjectInto(buf[:0], string(b), LayerEnvelope)
+	members, err := parseObjectBytes(buf[:0], b, LayerEnvelope)
 	if err != nil {
 		return nil, err
 	}

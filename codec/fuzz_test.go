@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Seeds shared by the fuzz targets: the documented plaintexts and
@@ -45,6 +46,9 @@ func FuzzParseObject(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		if validUTF8(string(b)) != utf8.Valid(b) {
+			t.Fatalf("validUTF8(%q) disagrees with utf8.Valid", b)
+		}
 		o, err := ParseObject(b)
 		if err != nil {
 			var e *Error

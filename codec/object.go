@@ -1,7 +1,5 @@
 package codec
 
-import "unicode/utf8"
-
 // ParseObject parses b as exactly one JSON object, with the strict rules
 // the package applies to every JSON text: valid UTF-8, RFC 8259 syntax,
 // surrounding whitespace allowed, no member name twice in any object at any
@@ -12,7 +10,7 @@ import "unicode/utf8"
 // characters they stand for); number literals are kept exactly as written;
 // nested objects and arrays are kept as compact JSON text.
 func ParseObject(b []byte) (*Object, error) {
-	members, err := parseObject(string(b), LayerInput)
+	members, err := parseObjectBytes(nil, b, LayerInput)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +93,7 @@ func (o *Object) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
 
 // UnmarshalJSON implements json.Unmarshaler with ParseObject's rules.
 func (o *Object) UnmarshalJSON(b []byte) error {
-	members, err := parseObject(string(b), LayerInput)
+	members, err := parseObjectBytes(nil, b, LayerInput)
 	if err != nil {
 		return err
 	}
@@ -143,14 +141,14 @@ func (o *Object) check(layer Layer) *Error {
 	}
 	for i := range o.Members {
 		m := &o.Members[i]
-		if !utf8.ValidString(m.Key) {
+		if !validUTF8(m.Key) {
 			return newErr(layer, ErrNotUTF8, "the member name "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
 		}
 		v := m.Value
 		bad := ""
 		switch v.Kind {
 		case String:
-			if !utf8.ValidString(v.Text) {
+			if !validUTF8(v.Text) {
 				return newErr(layer, ErrNotUTF8, "the value of "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
 			}
 		case Number:

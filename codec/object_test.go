@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Encoding keeps member order and value text, writes raw UTF-8 and escapes
@@ -247,5 +248,24 @@ func TestSealChecksCallerObjects(t *testing.T) {
 	}
 	if op, err := Open(md5, data, "K"); err != nil || string(op.Plaintext) != "{}" {
 		t.Errorf("Open of {} = %v", err)
+	}
+}
+
+// The UTF-8 check agrees with the standard library on the sequences that
+// matter: overlong forms, surrogates, truncation, the largest code point.
+func TestValidUTF8(t *testing.T) {
+	tests := []string{
+		"", "ascii only, longer than eight bytes", "中文", "中文中文中文中文x", "😀", "\u00e9",
+		"\xe0\x80\x80", "\xe0\xa0\x80", "\xed\xa0\x80", "\xed\x9f\xbf", "\xef\xbf\xbf", "\xee\x80",
+		"\xe4\xb8", "\xe4\xb8\x41", "\xe4\x41\xad", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xc0\x80", "\xff",
+		"abcdefg\xe4\xb8\xad", "abcdefgh\xe4\xb8", "\x80abcdefgh",
+	}
+	for _, s := range tests {
+		if validUTF8(s) != utf8.ValidString(s) {
+			t.Errorf("validUTF8(%q) = %v, utf8.ValidString says %v", s, validUTF8(s), utf8.ValidString(s))
+		}
+		if got := string(appendQuoted(nil, s)); utf8.ValidString(s) != !strings.Contains(got, `\ufffd`) {
+			t.Errorf("appendQuoted(%q) = %s", s, got)
+		}
 	}
 }

@@ -169,7 +169,7 @@ func try(ct []byte, keyMD5, signKey string) attempt {
 	if a.err != nil {
 		return a
 	}
-	a.members, a.err = parseObject(string(a.pt), LayerPlaintext)
+	a.members, a.err = parseObjectBytes(nil, a.pt, LayerPlaintext)
 	return a
 }
 
@@ -177,8 +177,9 @@ func try(ct []byte, keyMD5, signKey string) attempt {
 func (a *attempt) finish(md5, keyMD5 string, uppercased bool, signKey string) (*Opened, *Error) {
 	// One allocation for the message and its object.
 	both := &struct {
-		op  Opened
-		obj Object
+		op    Opened
+		obj   Object
+		rules [1]RuleDigest
 	}{obj: Object{Members: a.members}}
 	o := &both.obj
 	op := &both.op
@@ -189,7 +190,7 @@ func (a *attempt) finish(md5, keyMD5 string, uppercased bool, signKey string) (*
 		MD5Uppercased: uppercased,
 		AESKey:        string(a.key[:]),
 		Padding:       a.pad,
-		Verification:  Verify(o, md5),
+		Verification:  verify(o, md5, &both.rules),
 	}
 	if !op.Verified {
 		return op, mismatch(op, md5)

@@ -61,9 +61,9 @@ func decodeBase64(src []byte) []byte {
 	return out
 }
 
-// startsObject says whether b starts with a JSON object, after whitespace
-// and a byte order mark.
-func startsObject(b []byte) bool {
+// startsJSON says whether b starts with a JSON object or array, after
+// whitespace and a byte order mark.
+func startsJSON(b []byte) bool {
 	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
 		b = b[3:]
 	}
@@ -71,7 +71,7 @@ func startsObject(b []byte) bool {
 		switch c {
 		case ' ', '\t', '\r', '\n':
 			continue
-		case '{':
+		case '{', '[':
 			return true
 		}
 		return false
@@ -86,15 +86,17 @@ func skipPadding(b []byte, i int) int {
 	return i
 }
 
-// tryBase64 tries a Base64 run at b[p] == 'e'. The Base64 of a JSON object
-// starts "ey" ('{' then '"' or a space) or "ew" ('{' then a line break). It
-// returns the offset to go on from: after the run when it decoded to an
-// object, after the first word otherwise, or p when there is no run.
+// tryBase64 tries a Base64 run at b[p]. The Base64 of a JSON object starts
+// "ey" ('{' then '"' or a space) or "ew" ('{' then a line break), of an
+// array "W3", "Wy" or "Ww". It returns the offset to go on from: after the
+// run when it decoded to JSON, after the first word otherwise, or p when
+// there is no run.
 func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 	b := v.b
 	n := len(b)
 	final := s.finalAt(v, p)
-	if p+1 >= n || (b[p+1] != 'y' && b[p+1] != 'w') {
+	if p+1 >= n || !(b[p] == 'e' && (b[p+1] == 'y' || b[p+1] == 'w') ||
+		b[p] == 'W' && (b[p+1] == '3' || b[p+1] == 'y' || b[p+1] == 'w')) {
 		return p, false
 	}
 	e := p
@@ -108,7 +110,7 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 	if width < minBase64 {
 		return e, false
 	}
-	if !startsObject(decodeBase64(b[p : p+8])) {
+	if !startsJSON(decodeBase64(b[p : p+8])) {
 		return e, false
 	}
 	end := skipPadding(b, e)

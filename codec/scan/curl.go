@@ -12,6 +12,9 @@ type command struct {
 	val   []byte
 	tab   []int
 	words []shellWord
+	// dataOnly keeps only the values of curl's data options, with the
+	// state of an option waiting for its value.
+	dataOnly, expect, urlencode bool
 }
 
 // shellWord is one word of a command: val[vs:ve] of its command, the last
@@ -89,7 +92,7 @@ func (cmd *command) readWord(b []byte, i int, final bool) (end int, more, ok boo
 	}
 	done := func(end int) (int, bool, bool) {
 		w.ve = len(cmd.val)
-		cmd.words = append(cmd.words, w)
+		cmd.keep(w)
 		return end, false, true
 	}
 	for i < n {
@@ -181,6 +184,37 @@ func (cmd *command) readWord(b []byte, i int, final bool) (end int, more, ok boo
 	return done(n)
 }
 
+// keep adds w to the words, or in dataOnly mode keeps only what is the
+// value of a data option.
+func (cmd *command) keep(w shellWord) {
+	if !cmd.dataOnly {
+		cmd.words = append(cmd.words, w)
+		return
+	}
+	val := cmd.val[w.vs:w.ve]
+	at, urlencode := 0, cmd.urlencode
+	if !cmd.expect {
+		isFlag, a := dataValue(val)
+		urlencode = bytes.HasPrefix(val, []byte("--data-urlencode"))
+		cmd.expect, cmd.urlencode = isFlag && a < 0, urlencode
+		if !isFlag || a < 0 {
+			cmd.val, cmd.tab = cmd.val[:w.vs], cmd.tab[:w.vs]
+			return
+		}
+		at = a
+	}
+	cmd.expect = false
+	w.vs += at
+	if urlencode && w.vs < w.ve && cmd.val[w.vs] == '=' {
+		w.vs++
+	}
+	if w.vs == w.ve || cmd.val[w.vs] == '@' { // empty, or a file name
+		cmd.val, cmd.tab = cmd.val[:w.vs-at], cmd.tab[:w.vs-at]
+		return
+	}
+	cmd.words = append(cmd.words, w)
+}
+
 func ansiEscape(c byte) (byte, bool) {
 	switch c {
 	case '\\', '\'', '"', '?':
@@ -198,9 +232,13 @@ func ansiEscape(c byte) (byte, bool) {
 // dataFlags are the curl options whose value is the request body.
 var dataFlags = [...]string{"--data", "--data-raw", "--data-binary", "--data-ascii", "--data-urlencode", "--json"}
 
-// dataValue says whether word w (followed by next) gives a request body,
-// and returns it; attached says the value is in w itself.
-func dataValue(w []byte) (isFlag bool, attached int) {
+// boolOptions are curl's short options without a value, which may come
+// grouped before -d.
+const boolOptions = "sSvkLiIfgGjJlnNOqRZ"
+
+// dataValue says whether word w is a data option, and where in w its
+// value starts, or -1 when the value is the next word.
+func dataValue(w []byte) (isFlag bool, at int) {
 	if len(w) >= 2 && w[0] == '-' && w[1] != '-' {
 		// Short options, perhaps grouped: -d VALUE, -dVALUE, -sSd VALUE.
 		for k := 1; k < len(w); k++ {
@@ -211,7 +249,7 @@ func dataValue(w []byte) (isFlag bool, attached int) {
 				}
 				return true, k + 1
 			}
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			if bytes.IndexByte([]byte(boolOptions), c) < 0 {
 				return false, -1
 			}
 		}
@@ -248,7 +286,7 @@ func (s *scanner) tryCurl(v *view, p int, ts *textState) (next int, more, ok boo
 	}
 	final := s.finalAt(v, p)
 	cmd := &s.cmd
-	cmd.val, cmd.tab, cmd.words = cmd.val[:0], cmd.tab[:0], cmd.words[:0]
+	*cmd = command{val: cmd.val[:0], tab: cmd.tab[:0], words: cmd.words[:0], dataOnly: true}
 	curls, end, more, ok := parseCommand(cmd, b, after, final)
 	if more {
 		return p, true, false
@@ -259,42 +297,22 @@ func (s *scanner) tryCurl(v *view, p int, ts *textState) (next int, more, ok boo
 		}
 		return p, false, false
 	}
-	var payload []byte
-	var tab []int
+	size := len(cmd.words)
+	for _, w := range cmd.words {
+		size += w.ve - w.vs
+	}
+	payload, tab := make([]byte, 0, size), make([]int, 0, size+1)
 	last := 0
-	for k := 0; k < len(cmd.words); k++ {
-		flag := cmd.word(k)
-		isFlag, at := dataValue(flag)
-		if !isFlag {
-			continue
-		}
-		w := cmd.words[k]
-		if at < 0 {
-			if k+1 >= len(cmd.words) {
-				continue
-			}
-			k++
-			w, at = cmd.words[k], 0
-		}
-		vs, ve := w.vs+at, w.ve
-		if vs < ve && cmd.val[vs] == '@' {
-			continue // a file name
-		}
-		if bytes.HasPrefix(flag, []byte("--data-urlencode")) && vs < ve && cmd.val[vs] == '=' {
-			vs++
-		}
-		if vs == ve {
-			continue
-		}
-		if len(payload) > 0 {
+	for k, w := range cmd.words {
+		if k > 0 {
 			payload = append(payload, '&')
-			tab = append(tab, cmd.tab[vs])
+			tab = append(tab, cmd.tab[w.vs])
 		}
-		payload = append(payload, cmd.val[vs:ve]...)
-		tab = append(tab, cmd.tab[vs:ve]...)
+		payload = append(payload, cmd.val[w.vs:w.ve]...)
+		tab = append(tab, cmd.tab[w.vs:w.ve]...)
 		last = w.last
 	}
-	if payload == nil {
+	if len(cmd.words) == 0 {
 		return p, false, false
 	}
 	if v.depth+1 <= maxDepth {

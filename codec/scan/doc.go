@@ -25,8 +25,9 @@
 // Found.Via lists the wrappings around an envelope, outermost first, using
 // these words:
 //
-//	log-line       the text before it on its line is not part of another
-//	               envelope (a log prefix such as "2024-01-08 INFO body=")
+//	log-line       other text precedes it on its line, such as the log
+//	               prefix "2024-01-08 16:29:03 INFO callback body=" (an
+//	               earlier envelope or list punctuation does not count)
 //	http-request   the body of an HTTP request dump (request line, headers,
 //	http-response  blank line, body) or of a response dump; chunked bodies
 //	               are reassembled
@@ -66,5 +67,5 @@
 // NewReaderSize); an envelope, HTTP dump or curl command longer than that
 // is not found by a Reader, though the envelopes inside it still are.
 // Scan and a Reader report the same envelopes for inputs without such
-// giants.
+// giants. A Reader is for one goroutine; Scan may be called from many.
 package scan

@@ -63,28 +63,36 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 		vs := i
 		var val []byte
 		if string(key) == "data" {
-			for i < n && (isB64(b[i]) || b[i] == '=' || b[i] == ' ' || b[i] == '%') {
+			for i < n && (isB64(b[i]) || b[i] == ' ' || b[i] == '%') {
 				i++
 			}
+			i = skipPadding(b, i) // padding ends the Base64
 			if i == n && !final {
 				return p, true
 			}
-			end := i
-			if i >= n || b[i] != '&' {
-				// Without a following member, a space may end the value or
-				// be a '+' lost to form decoding: keep the reading that
-				// gives whole Base64 quanta.
-				first := bytes.IndexByte(b[vs:i], ' ')
-				full := vs + len(bytes.TrimRight(b[vs:i], " "))
-				end = full
-				if first >= 0 && (len(percentDecode(b[vs:vs+first], false))%4 == 0 ||
-					len(percentDecode(b[vs:full], false))%4 != 0) {
-					end = vs + first
+			end := vs + len(bytes.TrimRight(b[vs:i], " "))
+			if (i >= n || b[i] != '&') && b[end-1] != '=' {
+				// Without padding or a following member, a space may end
+				// the value or be a '+' lost to form decoding. Unpadded
+				// Base64 of AES blocks is a multiple of 64 characters long:
+				// take the longest such run of words, else the first word.
+				if first := bytes.IndexByte(b[vs:end], ' '); first >= 0 {
+					cut, decoded := vs+first, 0
+					for k := vs; k <= end; {
+						if (k == end || b[k] == ' ') && decoded > 0 && decoded%64 == 0 {
+							cut = k
+						}
+						if k+2 < end && b[k] == '%' && isHex(b[k+1]) && isHex(b[k+2]) {
+							k += 3
+						} else {
+							k++
+						}
+						decoded++
+					}
+					end = cut
 				}
-				i = end
-			} else {
-				end = vs + len(bytes.TrimRight(b[vs:i], " "))
 			}
+			i = end
 			val = percentDecode(b[vs:end], false)
 			if bytes.IndexByte(val, ' ') >= 0 {
 				val = bytes.ReplaceAll(val, []byte{' '}, []byte{'+'})

@@ -42,7 +42,8 @@ func httpVersion(b []byte) ([]byte, bool) {
 func startLine(line []byte) (via string, method string) {
 	line = trimCR(line)
 	if rest, ok := httpVersion(line); ok {
-		if len(rest) >= 4 && rest[0] == ' ' && isDigits(rest[1:4]) && (len(rest) == 4 || rest[4] == ' ') {
+		if len(rest) >= 4 && rest[0] == ' ' && isDigits(rest[1:4]) && (len(rest) == 4 || rest[4] == ' ') &&
+			bytes.IndexByte(rest, '{') < 0 { // a body on the start line is no dump
 			return ViaHTTPResponse, ""
 		}
 		return "", ""
@@ -113,6 +114,13 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 	kind, method := startLine(b[q:le])
 	if kind == "" {
 		return p, false, false
+	}
+	if kind == ViaHTTPRequest && v.depth+1 <= maxDepth {
+		// The request target may carry a form in its query.
+		line := trimCR(b[q:le])
+		ts := q + len(method) + 1
+		te := q + bytes.LastIndexByte(line, ' ')
+		s.scanView(v.sub(ts, te, kind), 0)
 	}
 	contentLength, chunked := -1, false
 	pos := min(le+1, n)
@@ -302,6 +310,9 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 			}
 			i, sized = min(le+1, n), true
 			if size == 0 {
+				if le, _ := lineEnd(b, i); i < n && len(trimCR(b[i:le])) == 0 {
+					i = min(le+1, n)
+				}
 				break
 			}
 			continue

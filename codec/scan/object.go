@@ -283,6 +283,9 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 	closeArray:
 		st = st[:len(st)-1]
 		i, state = i+1, stAfter
+		if len(st) == 0 {
+			return i, false
+		}
 	}
 }
 

@@ -301,7 +301,7 @@ const (
 )
 
 var class = func() (t [256]uint8) {
-	for _, c := range "acdemrv" {
+	for _, c := range "acdemrvW" {
 		t[c] |= clWord
 	}
 	for _, c := range "GPDHO<>" {
@@ -370,6 +370,17 @@ func (s *scanner) atBrace(v *view, p int, ts *textState) (next int, more bool) {
 	if marked(ts.obj, p) {
 		return p + 1, false
 	}
+	j := p + 1
+	for j < len(b) && (b[j] == ' ' || b[j] == '\n' || b[j] == '\r' || b[j] == '\t') {
+		j++
+	}
+	if j < len(b) && b[j] != '"' && b[j] != '}' {
+		// Not an object; perhaps an escaped one.
+		if b[j] == '\\' && j == p+1 {
+			return s.atEscaped(v, p, ts)
+		}
+		return p + 1, false
+	}
 	s.begin(v, p, true)
 	evBase := len(s.ev)
 	end, more := s.parseObject(b, p, s.finalAt(v, p))
@@ -384,15 +395,21 @@ func (s *scanner) atBrace(v *view, p int, ts *textState) (next int, more bool) {
 	for _, c := range s.cover {
 		mark(&ts.obj, c)
 	}
-	if p+1 < len(b) && b[p+1] == '\\' && !marked(ts.esc, p) {
-		next, more := s.tryEscaped(v, p, ts)
-		if more {
-			return p, true
-		}
-		s.end(v, next)
-		return next, false
-	}
 	return p + 1, false
+}
+
+// atEscaped tries an escaped object at b[p] == '{', b[p+1] == '\\'.
+func (s *scanner) atEscaped(v *view, p int, ts *textState) (next int, more bool) {
+	if marked(ts.esc, p) {
+		return p + 1, false
+	}
+	s.begin(v, p, true)
+	next, more = s.tryEscaped(v, p, ts)
+	if more {
+		return p, true
+	}
+	s.end(v, next)
+	return next, false
 }
 
 // atWord tries the constructs that start with a word at b[p].
@@ -411,7 +428,7 @@ func (s *scanner) atWord(v *view, p int, ts *textState) (next int, more bool) {
 				return next, false
 			}
 		}
-	case 'e':
+	case 'e', 'W':
 		if p == 0 || !isB64(b[p-1]) {
 			s.begin(v, p, true)
 			next, more := s.tryBase64(v, p)

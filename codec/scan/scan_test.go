@@ -1,6 +1,9 @@
 package scan
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
@@ -29,5 +32,48 @@ func TestScan(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			checkFindings(t, c, Scan(c.input), codec.ParseEnvelope)
 		})
+	}
+}
+
+// Every envelope found in the cases that is a documented vector opens and
+// verifies with its documented sign key: unwrapping (unescaping, Base64,
+// form decoding, shell unquoting, line-break repair) kept it intact.
+func TestFoundVectorsOpen(t *testing.T) {
+	keys := map[string]string{} // md5 to sign key
+	b, err := os.ReadFile(filepath.Join("testdata", "envelopes.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vectors map[string]struct {
+		SignKey  string `json:"sign_key"`
+		Envelope struct {
+			MD5 string `json:"md5"`
+		} `json:"envelope"`
+	}
+	if err := json.Unmarshal(b, &vectors); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		if v.SignKey != "" {
+			keys[v.Envelope.MD5] = v.SignKey
+		}
+	}
+	opened := 0
+	for _, c := range loadCases(t) {
+		for i, f := range Scan(c.input) {
+			key, ok := keys[f.Envelope.MD5]
+			if !ok {
+				continue
+			}
+			o, err := f.Envelope.Open(key)
+			if err != nil || !o.Verified {
+				t.Errorf("%s: finding %d (via %q) does not open: %v", c.name, i+1, f.Via, err)
+				continue
+			}
+			opened++
+		}
+	}
+	if opened < 20 {
+		t.Errorf("only %d envelopes opened; the cases should hold more vectors", opened)
 	}
 }

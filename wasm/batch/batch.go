@@ -103,6 +103,11 @@ func Decode(ctx context.Context, r io.Reader, size int64, opt Options) (*Result,
 	cr := &countingReader{r: r}
 	sr := scan.NewReader(cr)
 	res := &Result{}
+	if size > 0 {
+		// About one envelope per kilobyte in a log of callbacks: enough
+		// to avoid most regrowth without holding much idle memory.
+		res.Rows = make([]Row, 0, min(size/1024, 1<<16))
+	}
 	progress := func(done bool) {
 		res.Read = cr.n
 		if opt.Progress != nil {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
+	"github.com/ottpay-toolkit/ottpay/codec/scan"
 )
 
 // Version is what ottpay.version reports. The number changes when the
@@ -41,14 +42,27 @@ func DecodeJSON(text string, keys []byte) []byte {
 	if err != "" {
 		return ErrorReports(err)
 	}
-	reports := report.DecodeAll([]byte(text), k)
-	out := make([]byte, 0, 64+len(text))
+	// The scanner streams and each report is written as soon as it is
+	// made, so a large log never holds every decryption at once.
+	sr := scan.NewReader(strings.NewReader(text))
+	out := make([]byte, 0, 256+len(text))
 	out = append(out, '[')
-	for i := range reports {
-		if i > 0 {
+	n := 0
+	for {
+		f, err := sr.Next()
+		if err != nil {
+			break // io.EOF: a strings.Reader fails no other way
+		}
+		if n > 0 {
 			out = append(out, ',')
 		}
-		out = reports[i].AppendJSON(out)
+		r := report.Decode(f, k)
+		out = r.AppendJSON(out)
+		n++
+	}
+	if n == 0 {
+		r := report.NoEnvelope()
+		out = r.AppendJSON(out)
 	}
 	return append(out, ']')
 }

@@ -12,7 +12,6 @@ package qr
 import (
 	"errors"
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -261,9 +260,10 @@ func newSymbol(version int) *symbol {
 		}
 	}
 	pos := alignmentCentres[version]
-	for _, cy := range pos {
-		for _, cx := range pos {
-			if s.function[cy][cx] {
+	last := len(pos) - 1
+	for i, cy := range pos {
+		for j, cx := range pos {
+			if (i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0) {
 				continue // overlaps a finder pattern
 			}
 			for dy := -2; dy <= 2; dy++ {
@@ -513,7 +513,7 @@ func (c *Code) SVG() string {
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `)
 	b.WriteString(w + " " + w)
 	b.WriteString(`" shape-rendering="crispEdges" role="img" aria-label="QR code: `)
-	b.WriteString(html.EscapeString(c.Text))
+	b.WriteString(attrEscaper.Replace(c.Text))
 	b.WriteString(`"><rect width="100%" height="100%" fill="#fff"/><path fill="#000" d="`)
 	for y, row := range c.Modules {
 		for x := 0; x < n; {
@@ -533,3 +533,6 @@ func (c *Code) SVG() string {
 	b.WriteString(`"/></svg>`)
 	return b.String()
 }
+
+// attrEscaper escapes text for an XML attribute value.
+var attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")

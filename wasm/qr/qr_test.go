@@ -31,7 +31,7 @@ func codeURLs(t *testing.T) []string {
 // A symbol read back by an independent reader gives the text, at level M,
 // with a width of 17+4*version modules.
 func TestEncodeReadsBack(t *testing.T) {
-	texts := append(codeURLs(t), "01234567", "HTTPS://QR.ALIPAY.COM/ABC", "订单 12345", strings.Repeat("https://example.com/pay?x=", 5))
+	texts := append(codeURLs(t), "01234567", "HTTPS://QR.ALIPAY.COM/ABC", "订单 12345", strings.Repeat("https://example.com/pay?x=", 8))
 	for _, text := range texts {
 		c, err := Encode(text)
 		if err != nil {
@@ -53,37 +53,87 @@ func TestEncodeReadsBack(t *testing.T) {
 	}
 }
 
-// The worked example of ISO/IEC 18004 (also the usual tutorial example):
-// "01234567" at version 1-M is these 16 data and 10 error correction
-// codewords.
-func TestKnownVector(t *testing.T) {
-	c, err := Encode("01234567")
+// The Reed-Solomon example of ISO/IEC 18004 (version 1-M, "01234567" in
+// numeric mode): these 16 data codewords take these 10 error correction
+// codewords. Both the encoder and the test reader agree with it.
+func TestReedSolomonVector(t *testing.T) {
+	data := []byte{0x10, 0x20, 0x0c, 0x56, 0x61, 0x80, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11}
+	want := []byte{0xa5, 0x24, 0xd4, 0xc1, 0xed, 0x36, 0xc7, 0x87, 0x2c, 0x55}
+	if got := ecCodewords(data, 10); string(got) != string(want) {
+		t.Errorf("encoder: % x, want % x", got, want)
+	}
+	if got := rsRemainder(data, 10); string(got) != string(want) {
+		t.Errorf("test reader: % x, want % x", got, want)
+	}
+}
+
+// "OTT" in byte mode at version 1-M, worked by hand from the standard:
+// mode 0100, count 00000011, the three bytes, terminator 0000, then the
+// pad codewords EC 11 alternating to 16 data codewords.
+func TestByteModeVector(t *testing.T) {
+	c, err := Encode("OTT")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Version != 1 {
-		t.Fatalf("version %d, want 1", c.Version)
-	}
-	r, err := newSymbolReader(c.Modules)
+	got, err := readSymbol(c.Modules)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.checkFunctionPatterns(); err != nil {
-		t.Fatal(err)
+	want := []byte{0x40, 0x34, 0xf5, 0x45, 0x40, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec}
+	if c.Version != 1 || string(got.data) != string(want) {
+		t.Errorf("version %d, data codewords % x, want version 1, % x", c.Version, got.data, want)
 	}
-	_, mask, err := r.readFormat()
-	if err != nil {
-		t.Fatal(err)
+	if got.mask != c.Mask {
+		t.Errorf("format information says mask %d, the encoder used %d", got.mask, c.Mask)
 	}
-	wantData := []byte{0x10, 0x20, 0x0c, 0x56, 0x61, 0x80, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11}
-	wantEC := []byte{0xa5, 0x24, 0xd4, 0xc1, 0xed, 0x36, 0xc7, 0x87, 0x2c, 0x55}
-	got := r.readCodewords(mask)
-	if string(got) != string(wantData)+string(wantEC) {
-		t.Errorf("codewords\n% x\nwant\n% x", got, append(wantData, wantEC...))
+}
+
+// The byte capacities at level M, versions 1 to 10, as the standard's
+// capacity table gives them; each is the longest text of its version.
+func TestCapacities(t *testing.T) {
+	want := []int{14, 26, 42, 62, 84, 106, 122, 152, 180, 213}
+	for v := 1; v <= 10; v++ {
+		if capacity(v) != want[v-1] {
+			t.Errorf("version %d holds %d bytes, want %d", v, capacity(v), want[v-1])
+		}
+		for _, n := range []int{want[v-1], want[v-1] + 1} {
+			if n > MaxText {
+				continue
+			}
+			c, err := Encode(strings.Repeat("x", n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantV := v
+			if n > want[v-1] {
+				wantV = v + 1
+			}
+			if c.Version != wantV {
+				t.Errorf("%d bytes: version %d, want %d", n, c.Version, wantV)
+			}
+			if _, err := readSymbol(c.Modules); err != nil {
+				t.Errorf("%d bytes: %v", n, err)
+			}
+		}
 	}
-	// The reader's own Reed-Solomon arithmetic agrees with the standard.
-	if ec := rsRemainder(wantData, 10); string(ec) != string(wantEC) {
-		t.Errorf("rsRemainder = % x, want % x", ec, wantEC)
+}
+
+// Every mask pattern gives a symbol that reads back, and the chosen one
+// varies with the content.
+func TestEveryMask(t *testing.T) {
+	seen := map[int]bool{}
+	for i := 0; i < 200 && len(seen) < 8; i++ {
+		c, err := Encode("weixin://wxpay/bizpayurl?pr=" + strconv.Itoa(i*7919))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readSymbol(c.Modules); err != nil {
+			t.Fatalf("mask %d: %v", c.Mask, err)
+		}
+		seen[c.Mask] = true
+	}
+	if len(seen) < 4 {
+		t.Errorf("only masks %v chosen over 200 texts", seen)
 	}
 }
 
@@ -188,14 +238,12 @@ func FuzzSVG(f *testing.F) {
 		if c.Size() != 17+4*c.Version {
 			t.Fatalf("width %d for version %d", c.Size(), c.Version)
 		}
-		if c.Version <= 10 {
-			got, err := readSymbol(c.Modules)
-			if err != nil {
-				t.Fatalf("%q: %v", text, err)
-			}
-			if got.text != text {
-				t.Fatalf("%q reads back as %q", text, got.text)
-			}
+		got, err := readSymbol(c.Modules)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if got.text != text {
+			t.Fatalf("%q reads back as %q", text, got.text)
 		}
 		_ = c.SVG()
 	})

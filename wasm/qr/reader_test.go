@@ -143,7 +143,7 @@ func (r *symbolReader) checkFunctionPatterns() error {
 			}
 			for dy := -2; dy <= 2; dy++ {
 				for dx := -2; dx <= 2; dx++ {
-					d := max(abs(dx), abs(dy))
+					d := max(dx*dx, dy*dy)
 					want := d != 1
 					if r.m[cy+dy][cx+dx] != want {
 						return fmt.Errorf("alignment pattern at (%d,%d) broken at (%d,%d)", cx, cy, cx+dx, cy+dy)
@@ -161,13 +161,6 @@ func (r *symbolReader) checkFunctionPatterns() error {
 		r.mark(0, n-11, 6, 3)
 	}
 	return nil
-}
-
-func abs(i int) int {
-	if i < 0 {
-		return -i
-	}
-	return i
 }
 
 // bchFormat returns the 15-bit format information for 5 data bits
@@ -308,28 +301,28 @@ func (r *symbolReader) readCodewords(mask int) []byte {
 }
 
 // GF(256) with the QR polynomial x^8+x^4+x^3+x^2+1.
-var gfExp, gfLog [512]int
+var rdExp, rdLog [512]int
 
 func init() {
 	x := 1
 	for i := 0; i < 255; i++ {
-		gfExp[i] = x
-		gfLog[x] = i
+		rdExp[i] = x
+		rdLog[x] = i
 		x <<= 1
 		if x&0x100 != 0 {
 			x ^= 0x11d
 		}
 	}
 	for i := 255; i < 512; i++ {
-		gfExp[i] = gfExp[i-255]
+		rdExp[i] = rdExp[i-255]
 	}
 }
 
-func gfMul(a, b int) int {
+func rdMul(a, b int) int {
 	if a == 0 || b == 0 {
 		return 0
 	}
-	return gfExp[gfLog[a]+gfLog[b]]
+	return rdExp[rdLog[a]+rdLog[b]]
 }
 
 // rsRemainder returns the ec Reed-Solomon codewords of data.
@@ -340,7 +333,7 @@ func rsRemainder(data []byte, ec int) []byte {
 		next := make([]int, len(gen)+1)
 		for j, c := range gen {
 			next[j] ^= c
-			next[j+1] ^= gfMul(c, gfExp[i])
+			next[j+1] ^= rdMul(c, rdExp[i])
 		}
 		gen = next
 	}
@@ -350,7 +343,7 @@ func rsRemainder(data []byte, ec int) []byte {
 		copy(rem, rem[1:])
 		rem[ec-1] = 0
 		for j := 0; j < ec; j++ {
-			rem[j] ^= gfMul(gen[j+1], f)
+			rem[j] ^= rdMul(gen[j+1], f)
 		}
 	}
 	out := make([]byte, ec)

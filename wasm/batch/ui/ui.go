@@ -115,6 +115,7 @@ func (c *Batch) start(ctx app.Context) {
 			ctx.Dispatch(func(ctx app.Context) {
 				c.running, c.cancel = false, nil
 				c.outcome, c.failed = "Cannot read the keys: "+err.Error(), true
+				c.Update()
 			})
 			cancel()
 			return
@@ -122,12 +123,18 @@ func (c *Batch) start(ctx app.Context) {
 		opts.Keys = keys
 		opts.Progress = func(p batch.Progress) {
 			if !p.Done {
-				ctx.Dispatch(func(ctx app.Context) { c.progress = p })
+				ctx.Dispatch(func(ctx app.Context) {
+					c.progress = p
+					c.Update()
+				})
 			}
 		}
 		res, err := batch.DecodeText(runCtx, data, opts)
 		cancel()
-		ctx.Dispatch(func(ctx app.Context) { c.finish(res, err, name) })
+		ctx.Dispatch(func(ctx app.Context) {
+			c.finish(res, err, name)
+			c.Update()
+		})
 	})
 }
 
@@ -200,6 +207,7 @@ func (c *Batch) openFile(ctx app.Context, files app.Value) {
 		ctx.Dispatch(func(ctx app.Context) {
 			c.file, c.fileName = data, name
 			c.notice = fmt.Sprintf("%s opened (%s); Decode reads it instead of the paste box.", name, size(int64(len(data))))
+			c.Update()
 		})
 	})
 }

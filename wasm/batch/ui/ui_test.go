@@ -92,6 +92,15 @@ func TestDecodeSample(t *testing.T) {
 	if strings.Contains(page, "6698851A525C9433") {
 		t.Error("the page shows a sign key")
 	}
+	// Exports cover the rows shown; the JSON lines only decrypted ones.
+	c.export(false)
+	if c.notice != "Exported 44 rows as ottpay-batch.csv." {
+		t.Errorf("CSV export: %q", c.notice)
+	}
+	c.export(true)
+	if c.notice != "Exported 41 decrypted objects as ottpay-batch.jsonl." {
+		t.Errorf("JSON lines export: %q", c.notice)
+	}
 	// The outcome filter keeps only the matching rows.
 	c.setFilter("", report.Failed)
 	disp.Consume()
@@ -130,7 +139,8 @@ func TestPaging(t *testing.T) {
 	if !strings.Contains(page, "Rows 1–100 of 105.") || strings.Count(page, "<tr class=\"outcome-") != PageSize || !strings.Contains(page, "page 1 of 2") {
 		t.Errorf("first page not shown as rows 1–100 of 105")
 	}
-	c.page = 1
+	c.page = 1 // what the next button does
+	c.Update()
 	disp.Consume()
 	page = html(c)
 	if !strings.Contains(page, "Rows 101–105 of 105.") || strings.Count(page, "<tr class=\"outcome-") != 5 {
@@ -145,10 +155,10 @@ func TestCancelRun(t *testing.T) {
 	c.text = sample(t)
 	disp := mount(t, c)
 	c.start(disp.Context())
-	disp.Consume()
 	if !c.running || c.cancel == nil {
 		t.Fatal("not running after start")
 	}
+	time.Sleep(120 * time.Millisecond) // a couple of chunks, at 50 ms pauses
 	c.stop(disp.Context(), app.Event{})
 	for deadline := time.Now().Add(30 * time.Second); c.running; {
 		if time.Now().After(deadline) {
