@@ -1,8 +1,10 @@
 package codec
 
-// This file declares the package's exported surface. Bodies live in the
-// files named after each layer (object.go, digest.go, crypto.go,
-// envelope.go, open.go, errors.go).
+// This file declares the package's exported types. The functions live in
+// the files named after each layer: errors.go (limits and errors),
+// object.go and json.go (strict JSON), digest.go and rules.go (the md5
+// input under each value rule), crypto.go (key, AES, Base64), envelope.go
+// and open.go (envelopes, sealing, opening, strict body decoding).
 
 // Kind is the JSON type of a value inside a transaction data object.
 type Kind uint8
@@ -56,7 +58,8 @@ const (
 	RuleJava     Rule = "java"
 )
 
-// EnvelopeKind says which of the three envelope shapes a message has.
+// EnvelopeKind says which of the three envelope shapes a message has. The
+// zero value is an envelope with only data and md5 (see ParseEnvelope).
 type EnvelopeKind uint8
 
 // The envelope shapes.
@@ -107,7 +110,10 @@ type Verification struct {
 	Rules []RuleDigest
 }
 
-// Opened is a decrypted and verified transaction data object.
+// Opened is a decrypted transaction data object and the result of its
+// verification. Open returns it without error only when Verified; it also
+// comes with ErrMD5Mismatch (not verified) and ErrKeyCase (opened with the
+// sign key in another letter case), so that the message can be shown.
 type Opened struct {
 	Object    *Object
 	Plaintext []byte

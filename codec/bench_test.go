@@ -45,7 +45,7 @@ var (
 	corpusErr  string
 )
 
-const corpusHelp = "set OTTPAY_PEER_CORPUS to the corpus directory of the peer benchmark kit; generate it with\n" +
+const corpusHelp = "set OTTPAY_PEER_CORPUS to the corpus directory of the peer benchmark kit; generate it, from the repository root, with\n" +
 	"\td=$(mktemp -d) && cp -r ../shared/peer-bench \"$d\" && chmod -R u+w \"$d\" && node \"$d/peer-bench/corpus/gen.js\" && export OTTPAY_PEER_CORPUS=\"$d/peer-bench/corpus\"\n" +
 	"(make bench does this)"
 

@@ -29,20 +29,23 @@ func (k EnvelopeKind) String() string {
 // failure response without data and md5 parses without error, with
 // HasData and HasMD5 false; Open then reports ErrNoData.
 func ParseEnvelope(b []byte) (*Envelope, error) {
-	e, err := parseEnvelope(b, false)
+	e, err := parseEnvelope(b, false, nil)
 	if err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
-func parseEnvelope(b []byte, strict bool) (*Envelope, *Error) {
+// parseEnvelope parses into e, or a new Envelope if e is nil.
+func parseEnvelope(b []byte, strict bool, e *Envelope) (*Envelope, *Error) {
 	var buf [8]Member // an envelope has a handful of members
 	members, err := parseObjectBytes(buf[:0], b, LayerEnvelope)
 	if err != nil {
 		return nil, err
 	}
-	e := &Envelope{}
+	if e == nil {
+		e = new(Envelope)
+	}
 	var has struct{ action, rsp, merchant bool }
 	var rep Member
 	hasRep := false
@@ -237,7 +240,7 @@ func (e *Envelope) appendJSON(b []byte) ([]byte, *Error) {
 	if len(e.Extra) == 0 {
 		return append(b, '}'), nil
 	}
-	if err := (&Object{Members: e.Extra}).check(LayerEnvelope); err != nil {
+	if err := (&Object{Members: e.Extra}).check(LayerEnvelope, true); err != nil {
 		return nil, err
 	}
 	for i := range e.Extra {

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -49,6 +50,47 @@ func (p *parser) notUTF8(off int) *Error {
 		hint = "the data decrypted with a valid padding but is not UTF-8 text: almost always a wrong sign key"
 	}
 	return newErr(p.layer, ErrNotUTF8, "invalid UTF-8 byte 0x"+hex2(p.s[off])+" at byte "+itoa(off), hint)
+}
+
+// cjk3 reports whether s[j:j+3] is a three-byte sequence led by E1..EC or
+// EE..EF, whose second byte may be any continuation byte (E0 and ED
+// restrict it): most of Chinese text, checked without a call.
+func cjk3(s string, j int) bool {
+	if j+3 > len(s) {
+		return false
+	}
+	c := s[j]
+	return (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80
+}
+
+// plainASCII reports whether s holds only printable ASCII and DEL (0x20
+// to 0x7f), sixteen bytes at a time.
+func plainASCII(s string) bool {
+	i := 0
+	for ; i+16 <= len(s); i += 16 {
+		w, v := load64(s, i), load64(s, i+8)
+		if ((w-lsb*0x20)|w|(v-lsb*0x20)|v)&msb != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// skipCJK returns the end of the run of cjk3 sequences starting at j.
+func skipCJK(s string, j int) int {
+	for j+3 <= len(s) {
+		c := s[j]
+		if !(c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) || s[j+1]&0xC0 != 0x80 || s[j+2]&0xC0 != 0x80 {
+			break
+		}
+		j += 3
+	}
+	return j
 }
 
 // utf8Len returns the length of the valid UTF-8 sequence at s[j], a byte
@@ -200,8 +242,9 @@ func (p *parser) members(members []Member) ([]Member, *Error) {
 		return members, nil
 	}
 	if members == nil {
-		// Estimate the member count from the text size to allocate once.
-		members = make([]Member, 0, min(4+len(p.s)/64, 4096))
+		// Every member has a ':' after its name: their count bounds the
+		// member count (colons inside values make it larger, not smaller).
+		members = make([]Member, 0, min(1+strings.Count(p.s[p.i:], ":"), 4096))
 	}
 	var nested []byte
 	for {
@@ -528,6 +571,17 @@ func isJSONNumber(s string) bool { return s != "" && scanNumber(s) == len(s) }
 func (p *parser) str() (string, *Error) {
 	s := p.s
 	start := p.i + 1
+	// Long plain ASCII strings, such as the Base64 of the data member, are
+	// found with the vectorised IndexByte and checked a word at a time.
+	if len(s)-start >= 128 {
+		if q := strings.IndexByte(s[start:], '"'); q >= 64 {
+			seg := s[start : start+q]
+			if strings.IndexByte(seg, '\\') < 0 && plainASCII(seg) {
+				p.i = start + q + 1
+				return seg, nil
+			}
+		}
+	}
 	j := start
 	for j < len(s) {
 		if j+8 <= len(s) {
@@ -545,6 +599,10 @@ func (p *parser) str() (string, *Error) {
 			break
 		}
 		if c >= utf8.RuneSelf {
+			if cjk3(s, j) {
+				j = skipCJK(s, j+3)
+				continue
+			}
 			n := utf8Len(s, j)
 			if n == 0 {
 				return "", p.notUTF8(j)
@@ -570,6 +628,10 @@ func (p *parser) str() (string, *Error) {
 				break
 			}
 			if c >= utf8.RuneSelf {
+				if cjk3(s, j) {
+					j = skipCJK(s, j+3)
+					continue
+				}
 				n := utf8Len(s, j)
 				if n == 0 {
 					p.scratch = buf
@@ -715,14 +777,9 @@ func validUTF8(s string) bool {
 			i++
 			continue
 		}
-		// E1..EC and EE..EF lead a three-byte sequence whose second byte
-		// may be any continuation byte (E0 and ED restrict it).
-		if i+3 <= len(s) && (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) {
-			if s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-				i += 3
-				continue
-			}
-			return false
+		if cjk3(s, i) {
+			i = skipCJK(s, i+3)
+			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
@@ -737,7 +794,19 @@ func validUTF8(s string) bool {
 // '\' and control characters, as JSON.stringify does. Invalid UTF-8 is
 // written as \ufffd.
 func appendQuoted(dst []byte, s string) []byte {
+	dst, _ = quoteUTF8(dst, s, false)
+	return dst
+}
+
+// quoteUTF8 is appendQuoted checking UTF-8 as it goes. When strict, it
+// stops at the first invalid byte and reports false.
+func quoteUTF8(dst []byte, s string, strict bool) ([]byte, bool) {
 	dst = append(dst, '"')
+	if len(s) >= 128 && strings.IndexByte(s, '"') < 0 && strings.IndexByte(s, '\\') < 0 && plainASCII(s) {
+		// Long plain text, such as Base64: nothing to escape.
+		dst = append(dst, s...)
+		return append(dst, '"'), true
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) {
@@ -756,20 +825,24 @@ func appendQuoted(dst []byte, s string) []byte {
 			i++
 			continue
 		}
-		if i+3 <= len(s) && (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			i += 3
+		if cjk3(s, i) {
+			i = skipCJK(s, i+3)
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
+		n := utf8Len(s, i)
+		if n == 0 {
+			if strict {
+				return dst, false
+			}
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
 			start = i + 1
+			n = 1
 		}
 		i += n
 	}
 	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, '"'), true
 }
 
 // appendQuotedValid is appendQuoted for text known to be valid UTF-8.

@@ -49,26 +49,34 @@ func (o *Object) SetString(key, s string) { o.Set(key, Value{Kind: String, Text:
 // Number, ObjectKind and ArrayKind values are written as their Text; a
 // Bool is written "true" only if its Text is "true". Seal checks that
 // every Text is valid JSON before it encrypts.
-func (o *Object) AppendJSON(dst []byte) []byte { return o.appendJSON(dst, appendQuoted) }
+func (o *Object) AppendJSON(dst []byte) []byte {
+	dst, _ = o.appendJSON(dst, false)
+	return dst
+}
 
-// appendJSON is AppendJSON with the string writer to use: appendQuoted,
-// or appendQuotedValid once check has found every string valid UTF-8.
-func (o *Object) appendJSON(dst []byte, quote func([]byte, string) []byte) []byte {
+// appendJSON is AppendJSON; when strict, it stops at the first name or
+// string that is not valid UTF-8 and reports false.
+func (o *Object) appendJSON(dst []byte, strict bool) ([]byte, bool) {
 	dst = append(dst, '{')
+	ok := true
 	for i := range o.Members {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		m := &o.Members[i]
-		dst = quote(dst, m.Key)
+		if dst, ok = quoteUTF8(dst, m.Key, strict); !ok {
+			return dst, false
+		}
 		dst = append(dst, ':')
 		if m.Value.Kind == String {
-			dst = quote(dst, m.Value.Text)
+			if dst, ok = quoteUTF8(dst, m.Value.Text, strict); !ok {
+				return dst, false
+			}
 		} else {
 			dst = m.Value.appendJSON(dst)
 		}
 	}
-	return append(dst, '}')
+	return append(dst, '}'), true
 }
 
 func (v Value) appendJSON(dst []byte) []byte {
@@ -135,20 +143,23 @@ func (k Kind) withArticle() string {
 // check reports the first member of an object built by a caller that
 // cannot be encoded faithfully: a name used twice, text that is not UTF-8,
 // or a value Text that is not the JSON its Kind says.
-func (o *Object) check(layer Layer) *Error {
+//
+// With text false the names and string values are not checked for UTF-8
+// (Seal finds invalid UTF-8 as it writes the JSON text).
+func (o *Object) check(layer Layer, text bool) *Error {
 	if err := checkDuplicates(o.Members, layer); err != nil {
 		return err
 	}
 	for i := range o.Members {
 		m := &o.Members[i]
-		if !validUTF8(m.Key) {
+		if text && !validUTF8(m.Key) {
 			return newErr(layer, ErrNotUTF8, "the member name "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
 		}
 		v := m.Value
 		bad := ""
 		switch v.Kind {
 		case String:
-			if !validUTF8(v.Text) {
+			if text && !validUTF8(v.Text) {
 				return newErr(layer, ErrNotUTF8, "the value of "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
 			}
 		case Number:

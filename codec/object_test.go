@@ -269,3 +269,43 @@ func TestValidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// Long strings take a word-at-a-time path; what it cannot vouch for goes
+// through the byte-exact one.
+func TestLongStrings(t *testing.T) {
+	long := strings.Repeat("abcdefghij", 30)
+	tests := []struct {
+		in   string
+		want error
+		text string
+	}{
+		{long, nil, long},
+		{long[:150] + `\n` + long[150:], nil, long[:150] + "\n" + long[150:]},
+		{long[:150] + "中文" + long[150:], nil, long[:150] + "中文" + long[150:]},
+		{long[:150] + "\x7f" + long[150:], nil, long[:150] + "\x7f" + long[150:]},
+		{long[:150] + "\t" + long[150:], ErrNotJSON, ""},
+		{long[:150] + "\x1f" + long[150:], ErrNotJSON, ""},
+		{long[:150] + "\xff" + long[150:], ErrNotUTF8, ""},
+		{long[:150] + "\xe4\xb8" + long[150:], ErrNotUTF8, ""},
+	}
+	for i, tt := range tests {
+		o, err := ParseObject([]byte(`{"k":"` + tt.in + `"}`))
+		if !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
+			t.Errorf("case %d: error %v, want %v", i, err, tt.want)
+			continue
+		}
+		if err == nil && o.Members[0].Value.Text != tt.text {
+			t.Errorf("case %d: text %q", i, o.Members[0].Value.Text)
+		}
+	}
+	for i := 0; i < 256; i++ {
+		s := strings.Repeat("x", i%40) + string(rune(i)) + strings.Repeat("y", 20)
+		if i >= 0x80 {
+			s = strings.Repeat("x", i%40) + string([]byte{byte(i)}) + strings.Repeat("y", 20)
+		}
+		want := i >= 0x20 && i < 0x80
+		if plainASCII(s) != want {
+			t.Errorf("plainASCII with byte %#x = %v", i, !want)
+		}
+	}
+}

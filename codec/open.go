@@ -25,7 +25,7 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 	default:
 		return "", "", unknownRule(r)
 	}
-	if e := o.check(LayerEncode); e != nil {
+	if e := o.check(LayerEncode, false); e != nil {
 		return "", "", e
 	}
 	bp := getBuf()
@@ -39,8 +39,14 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 	sum := md5Hex(&h, in)
 	md5 = string(sum)
 	key := aesKey(md5, signKey)
-	pt := o.appendJSON(in[len(in):], appendQuotedValid)
+	pt, ok := o.appendJSON(in[len(in):], true)
 	*bp = pt
+	if !ok {
+		if e := o.check(LayerEncode, true); e != nil {
+			return "", "", e
+		}
+		return "", "", newErr(LayerEncode, ErrNotUTF8, "a name or value is not valid UTF-8", "names and values must be UTF-8 text")
+	}
 	if len(pt) > MaxMessageSize {
 		return "", "", newErr(LayerEncode, ErrTooLarge, "the data is "+itoa(len(pt))+" bytes of JSON, more than the limit of "+itoa(MaxMessageSize),
 			"split the message: no OTT Pay action takes this much data")
@@ -67,14 +73,23 @@ func emptyKey() *Error {
 // as given is wrong and the message says which case works. Any other error
 // comes with a nil *Opened.
 func Open(md5, data, signKey string) (*Opened, error) {
-	op, err := open(md5, data, signKey)
+	op, err := open(md5, data, signKey, nil)
 	if err != nil {
 		return op, err
 	}
 	return op, nil
 }
 
-func open(md5, data, signKey string) (*Opened, *Error) {
+// message holds, in one allocation, what decoding one body produces.
+type message struct {
+	env   Envelope
+	op    Opened
+	obj   Object
+	rules [1]RuleDigest
+}
+
+// open is Open, building the result in m (a new message if nil).
+func open(md5, data, signKey string, m *message) (*Opened, *Error) {
 	if signKey == "" {
 		return nil, emptyKey()
 	}
@@ -87,7 +102,7 @@ func open(md5, data, signKey string) (*Opened, *Error) {
 	}
 	a := try(ct, md5, signKey)
 	if a.err == nil {
-		return a.finish(md5, md5, false, signKey)
+		return a.finish(md5, md5, false, m)
 	}
 	if !keyFailure(a.err) {
 		return nil, a.err
@@ -98,23 +113,23 @@ func open(md5, data, signKey string) (*Opened, *Error) {
 		upper = strings.ToUpper(md5)
 		ct, _ = decodeBase64(data)
 		if b := try(ct, upper, signKey); b.err == nil {
-			return b.finish(md5, upper, true, signKey)
+			return b.finish(md5, upper, true, m)
 		}
 	}
 	for _, k := range []string{strings.ToUpper(signKey), strings.ToLower(signKey)} {
 		if k == signKey {
 			continue
 		}
-		for _, m := range []string{md5, upper} {
-			if m == "" {
+		for _, km := range []string{md5, upper} {
+			if km == "" {
 				continue
 			}
 			ct, _ = decodeBase64(data)
-			b := try(ct, m, k)
+			b := try(ct, km, k)
 			if b.err != nil {
 				continue
 			}
-			op, _ := b.finish(md5, m, m != md5, k)
+			op, _ := b.finish(md5, km, km != md5, m)
 			which := "upper-cased"
 			if k == strings.ToLower(signKey) {
 				which = "lower-cased"
@@ -174,23 +189,20 @@ func try(ct []byte, keyMD5, signKey string) attempt {
 }
 
 // finish verifies a successful attempt against the envelope md5.
-func (a *attempt) finish(md5, keyMD5 string, uppercased bool, signKey string) (*Opened, *Error) {
-	// One allocation for the message and its object.
-	both := &struct {
-		op    Opened
-		obj   Object
-		rules [1]RuleDigest
-	}{obj: Object{Members: a.members}}
-	o := &both.obj
-	op := &both.op
+func (a *attempt) finish(md5, keyMD5 string, uppercased bool, m *message) (*Opened, *Error) {
+	if m == nil {
+		m = new(message)
+	}
+	m.obj = Object{Members: a.members}
+	op := &m.op
 	*op = Opened{
-		Object:        o,
+		Object:        &m.obj,
 		Plaintext:     a.pt,
 		KeyMD5:        keyMD5,
 		MD5Uppercased: uppercased,
 		AESKey:        string(a.key[:]),
 		Padding:       a.pad,
-		Verification:  verify(o, md5, &both.rules),
+		Verification:  verify(&m.obj, md5, &m.rules),
 	}
 	if !op.Verified {
 		return op, mismatch(op, md5)
@@ -241,14 +253,15 @@ func DecodeBody(body []byte, signKey string) (*Envelope, *Opened, error) {
 		return nil, nil, newErr(LayerEnvelope, ErrTooLarge, "the body is "+itoa(len(body))+" bytes, more than the limit of "+itoa(MaxMessageSize),
 			"no OTT Pay message is this large: check that a single message was sent")
 	}
-	e, err := parseEnvelope(body, true)
+	m := new(message)
+	e, err := parseEnvelope(body, true, &m.env)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := e.needData(); err != nil {
 		return e, nil, err
 	}
-	op, err := open(e.MD5, e.Data, signKey)
+	op, err := open(e.MD5, e.Data, signKey, m)
 	if err != nil {
 		return e, op, err
 	}

@@ -186,7 +186,10 @@ func appendJSNumber(dst []byte, f float64) []byte {
 	return strconv.AppendInt(dst, int64(n-1), 10)
 }
 
-// appendJavaDouble renders f as Java's Double.toString does.
+// appendJavaDouble renders f as Java's Double.toString does (as specified
+// since Java 19: the shortest decimal that identifies f, at least two
+// digits; older releases print a few values with more digits, 1.0E23 as
+// 9.999999999999999E22).
 func appendJavaDouble(dst []byte, f float64) []byte {
 	switch {
 	case f == 0:
@@ -205,6 +208,11 @@ func appendJavaDouble(dst []byte, f float64) []byte {
 	}
 	var buf [32]byte
 	d, n := shortest(buf[:], f, -1)
+	if len(d) == 1 {
+		// Java prints at least two digits, the two closest to f: this
+		// differs from d.0 for subnormals only (4.9E-324).
+		d, n = shortest(buf[:], f, 1)
+	}
 	k := len(d)
 	if f >= 1e-3 && f < 1e7 {
 		switch {
@@ -557,7 +565,14 @@ func phpOrder(o *Object) (order, *Error) {
 	for i := range idx {
 		idx[i] = i
 	}
-	sortInts(idx, func(a, b int) int { return phpCompareKeys(keys[a], keys[b]) })
+	// PHP 8 makes the sort stable by comparing the original positions
+	// when the keys compare equal.
+	zendSort(idx, func(a, b int) int {
+		if c := phpCompareKeys(keys[a], keys[b]); c != 0 {
+			return c
+		}
+		return a - b
+	})
 	for i := 1; i < len(idx); i++ {
 		if ms[idx[i-1]].Key == ms[idx[i]].Key {
 			return nil, dupErr(ms[idx[i]].Key, LayerEncode)
@@ -706,4 +721,180 @@ func phpNumeric(s string) (phpNum, bool) {
 	}
 	d, _ := strconv.ParseFloat(t, 64)
 	return phpNum{d: d}, true
+}
+
+// zendSort sorts v as PHP's zend_sort does (Zend/zend_sort.c: insertion
+// sort up to 16 elements, else a quicksort with a median-of-3 or -5
+// pivot). With a consistent comparison any sort gives the same result; PHP
+// key comparisons mixing numeric and other strings are not transitive, and
+// then only the same algorithm gives the same order.
+func zendSort(v []int, cmp func(a, b int) int) {
+	for {
+		n := len(v)
+		if n <= 16 {
+			zendInsertSort(v, cmp)
+			return
+		}
+		offset := n >> 1
+		if n>>10 != 0 {
+			delta := offset >> 1
+			zendSort5(v, 0, delta, offset, offset+delta, n-1, cmp)
+		} else {
+			zendSort3(v, 0, offset, n-1, cmp)
+		}
+		v[1], v[offset] = v[offset], v[1]
+		pivot := 1
+		i := pivot + 1
+		j := n - 1
+	partition:
+		for {
+			for cmp(v[pivot], v[i]) > 0 {
+				i++
+				if i == j {
+					break partition
+				}
+			}
+			j--
+			if j == i {
+				break
+			}
+			for cmp(v[j], v[pivot]) > 0 {
+				j--
+				if j == i {
+					break partition
+				}
+			}
+			v[i], v[j] = v[j], v[i]
+			i++
+			if i == j {
+				break
+			}
+		}
+		v[pivot], v[i-1] = v[i-1], v[pivot]
+		if (i-1)-0 < n-i {
+			zendSort(v[:i-1], cmp)
+			v = v[i:]
+		} else {
+			zendSort(v[i:], cmp)
+			v = v[:i-1]
+		}
+	}
+}
+
+func zendSort2(v []int, a, b int, cmp func(a, b int) int) {
+	if cmp(v[a], v[b]) > 0 {
+		v[a], v[b] = v[b], v[a]
+	}
+}
+
+func zendSort3(v []int, a, b, c int, cmp func(a, b int) int) {
+	if cmp(v[a], v[b]) <= 0 {
+		if cmp(v[b], v[c]) <= 0 {
+			return
+		}
+		v[b], v[c] = v[c], v[b]
+		if cmp(v[a], v[b]) > 0 {
+			v[a], v[b] = v[b], v[a]
+		}
+		return
+	}
+	if cmp(v[c], v[b]) <= 0 {
+		v[a], v[c] = v[c], v[a]
+		return
+	}
+	v[a], v[b] = v[b], v[a]
+	if cmp(v[b], v[c]) > 0 {
+		v[b], v[c] = v[c], v[b]
+	}
+}
+
+func zendSort4(v []int, a, b, c, d int, cmp func(a, b int) int) {
+	zendSort3(v, a, b, c, cmp)
+	if cmp(v[c], v[d]) > 0 {
+		v[c], v[d] = v[d], v[c]
+		if cmp(v[b], v[c]) > 0 {
+			v[b], v[c] = v[c], v[b]
+			if cmp(v[a], v[b]) > 0 {
+				v[a], v[b] = v[b], v[a]
+			}
+		}
+	}
+}
+
+func zendSort5(v []int, a, b, c, d, e int, cmp func(a, b int) int) {
+	zendSort4(v, a, b, c, d, cmp)
+	if cmp(v[d], v[e]) > 0 {
+		v[d], v[e] = v[e], v[d]
+		if cmp(v[c], v[d]) > 0 {
+			v[c], v[d] = v[d], v[c]
+			if cmp(v[b], v[c]) > 0 {
+				v[b], v[c] = v[c], v[b]
+				if cmp(v[a], v[b]) > 0 {
+					v[a], v[b] = v[b], v[a]
+				}
+			}
+		}
+	}
+}
+
+func zendInsertSort(v []int, cmp func(a, b int) int) {
+	switch n := len(v); n {
+	case 0, 1:
+	case 2:
+		zendSort2(v, 0, 1, cmp)
+	case 3:
+		zendSort3(v, 0, 1, 2, cmp)
+	case 4:
+		zendSort4(v, 0, 1, 2, 3, cmp)
+	case 5:
+		zendSort5(v, 0, 1, 2, 3, 4, cmp)
+	default:
+		insert := func(i, j int) {
+			for k := i; k > j; k-- {
+				v[k], v[k-1] = v[k-1], v[k]
+			}
+		}
+		sentry := min(6, n)
+		for i := 1; i < sentry; i++ {
+			j := i - 1
+			if cmp(v[j], v[i]) <= 0 {
+				continue
+			}
+			for j != 0 {
+				j--
+				if cmp(v[j], v[i]) <= 0 {
+					j++
+					break
+				}
+			}
+			insert(i, j)
+		}
+		for i := sentry; i < n; i++ {
+			j := i - 1
+			if cmp(v[j], v[i]) <= 0 {
+				continue
+			}
+			for {
+				j -= 2
+				if cmp(v[j], v[i]) <= 0 {
+					j++
+					if cmp(v[j], v[i]) <= 0 {
+						j++
+					}
+					break
+				}
+				if j == 0 {
+					break
+				}
+				if j == 1 {
+					j--
+					if cmp(v[i], v[j]) > 0 {
+						j++
+					}
+					break
+				}
+			}
+			insert(i, j)
+		}
+	}
 }

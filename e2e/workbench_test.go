@@ -56,6 +56,7 @@ func TestWorkbench(t *testing.T) {
 			click("#profile-save"),
 			waitText("#profile-confirm", "Save again"),
 			click("#profile-clean-key"),
+			poll(`document.querySelector("#profile-clean-key") === null`, "the key to be cleaned"),
 			click("#profile-save"),
 			waitText("#keys-status", "added"),
 			textOf(`#profiles tr[data-merchant="`+merchantID+`"] .masked`, &masked),

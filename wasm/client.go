@@ -31,7 +31,9 @@ type lazyVault struct {
 
 func (l *lazyVault) open() (*vault.Vault, error) {
 	l.once.Do(func() {
+		mark("vault-open-start")
 		l.v, l.err = vault.Open(context.Background(), vaultDB, vault.Options{})
+		mark("vault-open-end")
 	})
 	return l.v, l.err
 }
@@ -41,6 +43,7 @@ func (l *lazyVault) List(ctx context.Context) ([]vault.Profile, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer mark("vault-list-end")
 	return v.List(ctx)
 }
 

@@ -20,6 +20,7 @@ import (
 )
 
 func main() {
+	mark("main")
 	ui.Register(&ui.Env{Store: openStore()})
 	app.RunWhenOnBrowser()
 	serverMain()

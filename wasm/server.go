@@ -316,7 +316,8 @@ func acceptsEncoding(header, enc string) bool {
 }
 
 var (
-	ogURL      = regexp.MustCompile(`<meta property="og:url" content="[^"]*">`)
+	// go-app writes attributes in any order.
+	ogURL      = regexp.MustCompile(`<meta (?:property="og:url" content="[^"]*"|content="[^"]*" property="og:url")>`)
 	metaCharst = `<meta charset="UTF-8">`
 )
 
@@ -380,3 +381,5 @@ func copyDir(src, dst string) error {
 		return os.WriteFile(target, b, 0o644)
 	})
 }
+
+func mark(string) {}

@@ -4,9 +4,9 @@
 //
 // Decoding runs in chunks: between two chunks the engine reports progress,
 // checks for cancellation and yields, so a page that runs it in a goroutine
-// stays responsive. In a browser only a sleep hands the thread back to the
-// page (the Go scheduler does not return to the JavaScript event loop while
-// a goroutine can run), so pages set Options.Pause.
+// stays responsive. In a browser the Go scheduler does not return to the
+// JavaScript event loop while a goroutine can run, so pages set
+// Options.Yield to YieldToPage.
 package batch
 
 import (
@@ -35,9 +35,12 @@ type Options struct {
 	// Chunk is the number of envelopes decoded between two yields;
 	// DefaultChunk when zero or negative.
 	Chunk int
-	// Pause is how long the engine sleeps between two chunks. Zero only
-	// lets other goroutines run (runtime.Gosched); in a browser use a
-	// millisecond or more so the page can paint and handle clicks.
+	// Yield, when set, is called between two chunks to hand the thread to
+	// the page; YieldToPage is the one for browsers. It must return when
+	// its context is cancelled.
+	Yield func(context.Context)
+	// Pause, used when Yield is nil, is how long the engine sleeps between
+	// two chunks. Zero only lets other goroutines run (runtime.Gosched).
 	Pause time.Duration
 	// Progress, when set, is called after every chunk and once at the end,
 	// on the decoding goroutine.
@@ -140,7 +143,9 @@ func Decode(ctx context.Context, r io.Reader, size int64, opt Options) (*Result,
 		}
 		inChunk = 0
 		progress(false)
-		if opt.Pause > 0 {
+		if opt.Yield != nil {
+			opt.Yield(ctx)
+		} else if opt.Pause > 0 {
 			t := time.NewTimer(opt.Pause)
 			select {
 			case <-ctx.Done():

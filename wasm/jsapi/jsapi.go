@@ -17,6 +17,7 @@
 package jsapi
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -37,21 +38,21 @@ var Version = "1.0.0"
 // of merchant_id to sign key; nil or "null" when no key was given (each
 // report then says that a key is needed). Bad keys give a one-report array
 // whose error says what is wrong.
-func DecodeJSON(text string, keys []byte) []byte {
+func DecodeJSON(text, keys []byte) []byte {
 	k, err := parseKeys(keys)
 	if err != "" {
 		return ErrorReports(err)
 	}
 	// The scanner streams and each report is written as soon as it is
 	// made, so a large log never holds every decryption at once.
-	sr := scan.NewReader(strings.NewReader(text))
+	sr := scan.NewReader(bytes.NewReader(text))
 	out := make([]byte, 0, 256+len(text))
 	out = append(out, '[')
 	n := 0
 	for {
 		f, err := sr.Next()
 		if err != nil {
-			break // io.EOF: a strings.Reader fails no other way
+			break // io.EOF: a bytes.Reader fails no other way
 		}
 		if n > 0 {
 			out = append(out, ',')

@@ -92,7 +92,7 @@ func TestDecodeAppendixA(t *testing.T) {
 	for _, keys := range [][]byte{
 		[]byte(`{"QC00005496":"` + a.SignKey + `","ON00004652":"` + cb.SignKey + `"}`),
 	} {
-		rs := reports(t, DecodeJSON(text, keys))
+		rs := reports(t, DecodeJSON([]byte(text), keys))
 		if len(rs) != 2 {
 			t.Fatalf("%d reports for two envelopes", len(rs))
 		}
@@ -113,12 +113,12 @@ func TestDecodeAppendixA(t *testing.T) {
 		}
 	}
 	// One key string for one envelope.
-	rs := reports(t, DecodeJSON(envelopeText(t, a), keyJSON(a.SignKey)))
+	rs := reports(t, DecodeJSON([]byte(envelopeText(t, a)), keyJSON(a.SignKey)))
 	if len(rs) != 1 || rs[0]["verified"] != true {
 		t.Errorf("single key: %v", rs)
 	}
 	// The data keeps the member order it was sent in.
-	if out := string(DecodeJSON(envelopeText(t, a), keyJSON(a.SignKey))); !strings.Contains(out, `"data":`+a.Plaintext) {
+	if out := string(DecodeJSON([]byte(envelopeText(t, a)), keyJSON(a.SignKey))); !strings.Contains(out, `"data":`+a.Plaintext) {
 		t.Errorf("data not in sent order:\n%s", out)
 	}
 }
@@ -145,7 +145,7 @@ func TestDecodeFailures(t *testing.T) {
 		{"key map with a number", env, []byte(`{"QC00005496":1}`), "not a string"},
 		{"empty key map", env, []byte(`{}`), "empty"},
 	} {
-		rs := reports(t, DecodeJSON(tc.text, tc.keys))
+		rs := reports(t, DecodeJSON([]byte(tc.text), tc.keys))
 		msg, _ := rs[0]["error"].(string)
 		if !strings.Contains(msg, tc.want) {
 			t.Errorf("%s: error %q, want it to mention %q", tc.name, msg, tc.want)
@@ -153,7 +153,7 @@ func TestDecodeFailures(t *testing.T) {
 		if rs[0]["verified"] != false {
 			t.Errorf("%s: verified %v", tc.name, rs[0]["verified"])
 		}
-		if strings.Contains(string(DecodeJSON(tc.text, tc.keys)), a.SignKey) {
+		if strings.Contains(string(DecodeJSON([]byte(tc.text), tc.keys)), a.SignKey) {
 			t.Errorf("%s: the output repeats the sign key", tc.name)
 		}
 	}
@@ -196,7 +196,7 @@ func TestEncodeVectors(t *testing.T) {
 	if _, ok := e["merchant_id"]; ok || e["rsp_code"] != "SUCCESS" || e["rsp_msg"] != "" {
 		t.Errorf("response envelope %v", e)
 	}
-	rs := reports(t, DecodeJSON(string(out), keyJSON("K1")))
+	rs := reports(t, DecodeJSON(out, keyJSON("K1")))
 	if rs[0]["verified"] != true || rs[0]["kind"] != "response" {
 		t.Errorf("encoded response does not decode back: %v", rs[0])
 	}
@@ -220,7 +220,7 @@ func TestEncodeValuesRule(t *testing.T) {
 	in = strings.Replace(in, `"key"`, `"values":"js","key"`, 1)
 	out := EncodeJSON([]byte(in))
 	envelope(t, out)
-	rs := reports(t, DecodeJSON(string(out), keyJSON("K1")))
+	rs := reports(t, DecodeJSON(out, keyJSON("K1")))
 	if rs[0]["verified"] != true || rs[0]["rule"] != "js" {
 		t.Errorf("encoded with values js: %v", rs[0])
 	}
@@ -263,7 +263,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	f.Add(envelopeText(f, a), `{"QC00005496":"`+a.SignKey+`"}`)
 	f.Add("x", "[]")
 	f.Fuzz(func(t *testing.T, text, keys string) {
-		out := DecodeJSON(text, []byte(keys))
+		out := DecodeJSON([]byte(text), []byte(keys))
 		var rs []map[string]any
 		if err := json.Unmarshal(out, &rs); err != nil || len(rs) == 0 {
 			t.Fatalf("output is not a non-empty array of reports: %v\n%s", err, out)

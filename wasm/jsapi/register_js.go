@@ -31,7 +31,25 @@ func decode(_ js.Value, args []js.Value) (result any) {
 	if msg != "" {
 		return parse(ErrorReports(msg))
 	}
-	return parse(DecodeJSON(args[0].String(), keys))
+	return parse(DecodeJSON(textBytes(args[0]), keys))
+}
+
+// textBytes reads a JavaScript string as UTF-8 through
+// TextEncoder.encodeInto, which Chromium runs several times faster than
+// the plain conversion on texts of megabytes.
+func textBytes(v js.Value) []byte {
+	n := js.Global().Get("String").New(v).Get("length").Int() // Length and Get panic on a string
+	enc := js.Global().Get("TextEncoder").New()
+	buf := js.Global().Get("Uint8Array").New(n)
+	res := enc.Call("encodeInto", v, buf)
+	if res.Get("read").Int() < n {
+		// Not all ASCII: room for the longest encoding.
+		buf = js.Global().Get("Uint8Array").New(3 * n)
+		res = enc.Call("encodeInto", v, buf)
+	}
+	out := make([]byte, res.Get("written").Int())
+	js.CopyBytesToGo(out, buf)
+	return out
 }
 
 // keysJSON converts decode's keys argument to JSON text.

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
@@ -292,29 +293,48 @@ func LayerWords(l codec.Layer) string {
 	return string(l)
 }
 
-// keyNote says which key a report used. Keys are never shown: profiles
-// are named by label and merchant_id.
+// keyNote says which key a report used, or why none was. Keys are never
+// shown: profiles are named by label and merchant_id.
 func keyNote(r *report.Report, profiles []vault.Profile, typed bool) (KeySource, string) {
 	if r.Kind == "" || r.Outcome() == report.NothingToVerify {
 		return KeyNone, ""
 	}
-	noKey := r.Err != nil && errors.Is(r.Err, report.ErrNoKey)
-	switch {
-	case typed:
+	if typed {
 		return KeyTyped, "Key typed for this decode only (not saved)"
-	case noKey && r.MerchantID != "":
-		return KeyNone, "No key for merchant " + r.MerchantID + " in the vault: add it on the Keys page, or type the key above for this decode only"
-	case noKey:
-		return KeyNone, "No key in the vault: add one on the Keys page, or type the key above for this decode only"
-	case r.Key == "":
-		if errors.Is(r.Err, report.ErrNoKeyFits) {
-			return KeySearch, "Tried every vault key; none fits"
-		}
-		return KeyNone, ""
-	case r.Key == r.MerchantID:
-		return KeyVault, "Key from the vault: " + profileName(profiles, r.Key)
 	}
-	return KeySearch, "Found by trying every vault key: " + profileName(profiles, r.Key) + " fits"
+	who := "merchant " + r.MerchantID
+	if r.MerchantID == "" {
+		who = "this message, which names no merchant_id,"
+	}
+	if r.MerchantID != "" && hasMerchant(profiles, r.MerchantID) {
+		return KeyVault, "Key from the vault: " + profileName(profiles, r.MerchantID)
+	}
+	usable := 0
+	for _, p := range profiles {
+		if p.MerchantID != "" && p.SignKey != "" {
+			usable++
+		}
+	}
+	switch {
+	case usable == 0:
+		return KeyNone, "No key for " + who + " in the vault: add it on the Keys page, or type the key above for this decode only"
+	case r.Key != "":
+		return KeySearch, "Found by trying every vault key: " + profileName(profiles, r.Key) + " fits"
+	}
+	n := "the vault's key"
+	if usable > 1 {
+		n = "all " + strconv.Itoa(usable) + " vault keys"
+	}
+	return KeySearch, "No key for " + who + " in the vault, and none fits (tried " + n + "): add the merchant's key on the Keys page, or type it above"
+}
+
+func hasMerchant(profiles []vault.Profile, merchantID string) bool {
+	for _, p := range profiles {
+		if p.MerchantID == merchantID && p.SignKey != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // profileName names the vault profile of a merchant_id.

@@ -28,12 +28,17 @@ type Construct struct {
 	update  bool
 }
 
-// OnMount picks the default action and loads the vault's profiles.
-func (c *Construct) OnMount(ctx app.Context) {
-	c.update = ctx.AppUpdateAvailable()
+// OnInit picks the default action, on the server (pre-rendering) and in
+// the browser alike.
+func (c *Construct) OnInit() {
 	if c.form.ActionID == "" {
 		c.setAction(DefaultActionID)
 	}
+}
+
+// OnMount loads the vault's profiles.
+func (c *Construct) OnMount(ctx app.Context) {
+	c.update = ctx.AppUpdateAvailable()
 	if c.env == nil || c.env.Store == nil {
 		c.loaded = true
 		return
@@ -66,10 +71,13 @@ func (c *Construct) profile() *vault.Profile {
 // values the profile fills in.
 func (c *Construct) setAction(id string) {
 	a, ok := FindAction(id)
-	if !ok {
+	switch {
+	case !ok:
 		if all := catalog.Actions(); len(all) > 0 {
 			a, id = all[0], all[0].ID()
 		}
+	case id != ReplyID:
+		id = a.ID()
 	}
 	rsp, msg, cb, url := c.form.RspCode, c.form.RspMsg, c.form.Callback, c.form.CallbackURL
 	if rsp == "" {
@@ -159,7 +167,7 @@ func (c *Construct) renderChoices(m *Message) app.UI {
 			}).Body(
 				app.OptGroup().Label("Requests").Body(app.Range(actions).Slice(func(i int) app.UI {
 					a := actions[i]
-					return app.Option().Value(a.ID()).Selected(a.ID() == c.form.ActionID || a.Name == c.form.ActionID).Text(ActionLabel(a))
+					return app.Option().Value(a.ID()).Selected(a.ID() == c.form.ActionID).Text(ActionLabel(a))
 				})),
 				app.OptGroup().Label("Replies").Body(
 					app.Option().Value(ReplyID).Selected(c.form.ActionID == ReplyID).Text("Response / callback"),

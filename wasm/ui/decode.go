@@ -129,7 +129,7 @@ func (c *Decode) Render() app.UI {
 				app.Text(" or type a key above."),
 			),
 		),
-		app.Div().ID("cards").Body(
+		app.Div().ID("cards").DataSet("vault", ifThen(c.loaded, "ready", "loading")).Body(
 			app.Range(c.cards).Slice(func(i int) app.UI { return c.renderCard(&c.cards[i]) }),
 		),
 	)
@@ -218,7 +218,7 @@ func (c *Decode) renderSteps(id string, n int, s *Steps) app.UI {
 	if c.reveal[n] {
 		key = s.AESKey
 	}
-	return app.Div().ID(id + "-stepview").Class("steps").Body(
+	return app.Div().ID(id+"-stepview").Class("steps").Body(
 		app.H3().Text("The steps"),
 		app.Ol().Body(
 			app.Li().Body(

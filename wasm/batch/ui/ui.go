@@ -10,6 +10,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -41,10 +42,11 @@ type Batch struct {
 	app.Compo
 
 	keys  KeySource
-	opts  batch.Options // Chunk and Pause for the engine
+	opts  batch.Options // Chunk and Yield for the engine
 	clock func() time.Time
 
-	text     string // the paste box
+	pasted   []byte // the paste box, read when a decode starts
+	edited   bool   // the paste box changed since it was read
 	file     []byte // an opened or dropped file, used instead of text
 	fileName string
 	typedKey string // a key for envelopes with no vault key, never stored
@@ -67,7 +69,7 @@ type Batch struct {
 func New(keys KeySource) *Batch {
 	return &Batch{
 		keys:   keys,
-		opts:   batch.Options{Chunk: batch.DefaultChunk, Pause: time.Millisecond},
+		opts:   batch.Options{Chunk: batch.DefaultChunk, Yield: batch.YieldToPage},
 		clock:  time.Now,
 		detail: -1,
 	}
@@ -85,7 +87,39 @@ func (c *Batch) input() ([]byte, string) {
 	if c.file != nil {
 		return c.file, c.fileName
 	}
-	return []byte(c.text), "the pasted text"
+	return c.pasted, "the pasted text"
+}
+
+// readPaste reads the paste box if it changed. A 10 MB paste is read once,
+// when a decode starts, not on every keystroke.
+func (c *Batch) readPaste() {
+	if !c.edited {
+		return
+	}
+	c.edited = false
+	c.pasted = jsText(app.Window().GetElementByID("batch-text").Get("value"))
+}
+
+// jsText reads a JavaScript string as UTF-8 through TextEncoder.encodeInto,
+// which Chromium runs several times faster than the plain conversion on
+// texts of megabytes. It returns nil for anything but a string.
+func jsText(v app.Value) []byte {
+	if v.Type() != app.TypeString {
+		return nil
+	}
+	n := app.Window().Get("String").New(v).Get("length").Int() // Length and Get panic on a string
+	w := app.Window()
+	enc := w.Get("TextEncoder").New()
+	buf := w.Get("Uint8Array").New(n)
+	res := enc.Call("encodeInto", v, buf)
+	if res.Get("read").Int() < n {
+		// Not all ASCII: room for the longest encoding.
+		buf = w.Get("Uint8Array").New(3 * n)
+		res = enc.Call("encodeInto", v, buf)
+	}
+	out := make([]byte, res.Get("written").Int())
+	app.CopyBytesToGo(out, buf)
+	return out
 }
 
 // start decodes the input on a goroutine, reporting progress to the page.
@@ -93,9 +127,10 @@ func (c *Batch) start(ctx app.Context) {
 	if c.running {
 		return
 	}
+	c.readPaste()
 	data, name := c.input()
 	c.notice, c.failed = "", false
-	if len(strings.TrimSpace(string(data))) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		c.outcome, c.failed = "Paste a log or open a file first.", true
 		return
 	}
@@ -181,7 +216,7 @@ func (c *Batch) clear(ctx app.Context, e app.Event) {
 	if c.running {
 		return
 	}
-	c.text, c.file, c.fileName = "", nil, ""
+	c.pasted, c.edited, c.file, c.fileName = nil, false, nil, ""
 	c.table, c.outcome, c.notice, c.failed = nil, "", "", false
 	c.progress = batch.Progress{}
 	app.Window().GetElementByID("batch-text").Set("value", "")
@@ -312,9 +347,7 @@ func (c *Batch) renderInput() app.UI {
 			app.Textarea().ID("batch-text").Class("paste").Rows(8).
 				Placeholder("Paste log lines, HTTP dumps, curl commands, JSON bodies… or drop a file here").
 				Spellcheck(false).Attr("autocomplete", "off").
-				OnInput(func(ctx app.Context, e app.Event) {
-					c.text = ctx.JSSrc().Get("value").String()
-				}),
+				OnInput(func(ctx app.Context, e app.Event) { c.edited = true }),
 			app.Div().Class("keyline").Body(
 				app.Label().Class("inline").Body(
 					app.Text("Open a file: "),
@@ -351,7 +384,7 @@ func (c *Batch) renderProgress() app.UI {
 	status := fmt.Sprintf("%s decoded, %s read", plural(p.Envelopes, "envelope"), percent(p))
 	class := "batch-status"
 	if c.failed {
-		class += " bad"
+		class += " error"
 	}
 	return app.Div().ID("batch-progress").Class(class).Body(
 		when(c.running, func() app.UI {
@@ -433,7 +466,7 @@ func (c *Batch) renderTable() app.UI {
 							}
 						}
 						return app.Th().Aria("sort", aria).Body(
-							app.Button().Class("link").ID("sort-"+strconv.Itoa(int(col))).Text(label).
+							app.Button().Class("link").ID("sort-" + strconv.Itoa(int(col))).Text(label).
 								OnClick(func(ctx app.Context, e app.Event) { c.sortBy(col) }),
 						)
 					}),
@@ -505,13 +538,13 @@ func (c *Batch) renderDetail() app.UI {
 				OnClick(func(ctx app.Context, e app.Event) { c.detail = -1 }),
 		),
 		app.P().Text(strings.Join(facts, " · ")),
-		when(r.Cause != "", func() app.UI { return app.P().Class("bad").Text(r.Cause) }),
+		when(r.Cause != "", func() app.UI { return app.P().Class("error").Text(r.Cause) }),
 		when(len(r.Warnings) > 0, func() app.UI {
 			return app.Ul().Class("warnings").Body(app.Range(r.Warnings).Slice(func(i int) app.UI {
 				return app.Li().Text(r.Warnings[i])
 			}))
 		}),
-		when(data != "", func() app.UI { return app.Pre().ID("batch-detail-data").Text(data) }),
+		when(data != "", func() app.UI { return app.Pre().ID("batch-detail-data").Class("code").Text(data) }),
 	)
 }
 

@@ -61,7 +61,7 @@ func html(c *Batch) string { return app.HTMLString(c) }
 // the table shows one row per envelope.
 func TestDecodeSample(t *testing.T) {
 	c := New(vaultKeys)
-	c.text = sample(t)
+	c.pasted = []byte(sample(t))
 	disp := mount(t, c)
 	run(t, c, disp)
 	if c.table == nil || c.failed {
@@ -129,7 +129,7 @@ func TestPaging(t *testing.T) {
 		b.WriteString(`{"rsp_code":"FAIL","rsp_msg":"merchant does not exist"}` + "\n")
 	}
 	c := New(vaultKeys)
-	c.text = b.String()
+	c.pasted = []byte(b.String())
 	disp := mount(t, c)
 	run(t, c, disp)
 	if c.table.Len() != PageSize+5 || c.table.Counts().NoData != PageSize+5 {
@@ -151,8 +151,8 @@ func TestPaging(t *testing.T) {
 // Cancel stops a run with the rows so far and says so.
 func TestCancelRun(t *testing.T) {
 	c := New(vaultKeys)
-	c.opts.Chunk, c.opts.Pause = 5, 50*time.Millisecond
-	c.text = sample(t)
+	c.opts.Chunk, c.opts.Pause, c.opts.Yield = 5, 50*time.Millisecond, nil
+	c.pasted = []byte(sample(t))
 	disp := mount(t, c)
 	c.start(disp.Context())
 	if !c.running || c.cancel == nil {
@@ -177,13 +177,13 @@ func TestCancelRun(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	locked := errors.New("the vault is locked: unlock it on the Keys page")
 	c := New(func(context.Context) (map[string]string, error) { return nil, locked })
-	c.text = sample(t)
+	c.pasted = []byte(sample(t))
 	disp := mount(t, c)
 	run(t, c, disp)
 	if !c.failed || !strings.Contains(c.outcome, locked.Error()) || c.table != nil {
 		t.Errorf("locked vault: failed=%v outcome %q", c.failed, c.outcome)
 	}
-	c.text = "  \n"
+	c.pasted = []byte("  \n")
 	c.start(disp.Context())
 	if !c.failed || !strings.Contains(c.outcome, "Paste a log") || c.running {
 		t.Errorf("empty input: %q", c.outcome)
@@ -194,7 +194,7 @@ func TestRefusals(t *testing.T) {
 func TestTypedKey(t *testing.T) {
 	c := New(func(context.Context) (map[string]string, error) { return nil, nil })
 	c.typedKey = "6698851A525C9433"
-	c.text = sample(t)
+	c.pasted = []byte(sample(t))
 	disp := mount(t, c)
 	run(t, c, disp)
 	if got := c.table.Counts(); got.Verified != 40 {

@@ -1,0 +1,213 @@
+//go:build !js
+
+package ui
+
+// The Batch page in real headless Chromium: a go-app build of the page
+// alone (testdata/app) served by go-app's handler on 127.0.0.1, driven by
+// chromedp: paste and decode, open a file and decode, export the table as
+// CSV through a Blob download, and decode a large log while the page keeps
+// painting.
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+func startPage(t *testing.T) (context.Context, string) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("headless Chromium is needed at %s: apt-get install -y chromium", chromiumPath)
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "web"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "web", "app.wasm"), "./testdata/app")
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the page: %v\n%s", err, out)
+	}
+	// The handler serves only routes it knows; the page is prerendered
+	// here and runs in the browser.
+	app.RouteFunc(Path, func() app.Composer { return New(nil) })
+	srv := httptest.NewServer(&app.Handler{
+		Name:      "Batch",
+		Resources: app.LocalDir(dir),
+		// Local icons: the default ones are off-site.
+		Icon: app.Icon{Default: "/web/icon.png", Large: "/web/icon.png", SVG: "/web/icon.svg", AppleTouch: "/web/icon.png"},
+	})
+	t.Cleanup(srv.Close)
+
+	actx, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+Path)); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-decode")))
+	return ctx, srv.URL
+}
+
+// wait runs an action that waits, for at most a minute.
+func wait(t *testing.T, ctx context.Context, a chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := chromedp.Run(wctx, a); err != nil {
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("%v; the page says:\n%s", err, html)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// counts reads the count buttons.
+func counts(t *testing.T, ctx context.Context) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, id := range []string{"verified", "not-verified", "failed-to-decode", "no-data"} {
+		s := eval[string](t, ctx, `document.querySelector('#count-`+id+` strong').textContent`)
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatalf("count %s reads %q", id, s)
+		}
+		out[id] = n
+	}
+	return out
+}
+
+// decodeAndWait clicks Decode all and waits for the outcome line.
+func decodeAndWait(t *testing.T, ctx context.Context) {
+	t.Helper()
+	wait(t, ctx, chromedp.Click(chromedp.CSS("#batch-decode")))
+	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-outcome")))
+	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-counts")))
+}
+
+// paste puts text in the paste box as typing would.
+func paste(t *testing.T, ctx context.Context, text string) {
+	t.Helper()
+	eval[bool](t, ctx, fmt.Sprintf(`(() => { const e = document.getElementById('batch-text'); e.value = %s; e.dispatchEvent(new Event('input', {bubbles: true})); return true; })()`, strconv.Quote(text)))
+}
+
+func TestBrowserPage(t *testing.T) {
+	ctx, _ := startPage(t)
+	want := map[string]int{"verified": 40, "not-verified": 1, "failed-to-decode": 2, "no-data": 1}
+
+	// Paste and decode.
+	paste(t, ctx, sample(t))
+	decodeAndWait(t, ctx)
+	if got := counts(t, ctx); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("pasted sample: counts %v, want %v", got, want)
+	}
+	if rows := eval[int](t, ctx, `document.querySelectorAll('#batch-table tbody tr').length`); rows != 44 {
+		t.Errorf("%d table rows, want 44", rows)
+	}
+	if strings.Contains(eval[string](t, ctx, `document.documentElement.outerHTML`), "6698851A525C9433") {
+		t.Error("the page shows a sign key")
+	}
+
+	// Export the table: a CSV file through a Blob download.
+	dl := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dl, EventsEnabled: ptr(true),
+		})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, ctx, chromedp.Click(chromedp.CSS("#batch-export-csv")))
+	var file string
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			file = filepath.Join(dl, ev.GUID)
+			break
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			t.Fatal("the CSV download was cancelled")
+		}
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if err != nil || len(recs) != 45 || recs[0][0] != "line" {
+		t.Errorf("exported CSV: %d records, %v", len(recs), err)
+	}
+
+	// Open a file instead: the same outcome.
+	wait(t, ctx, chromedp.Click(chromedp.CSS("#batch-clear")))
+	abs, _ := filepath.Abs("../testdata/sample.log")
+	wait(t, ctx, chromedp.SetUploadFiles(chromedp.CSS("#batch-file"), []string{abs}))
+	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-source")))
+	decodeAndWait(t, ctx)
+	if got := counts(t, ctx); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("opened sample.log: counts %v, want %v", got, want)
+	}
+	if s := eval[string](t, ctx, `document.getElementById('batch-outcome').textContent`); !strings.Contains(s, "sample.log") {
+		t.Errorf("outcome %q does not name the file", s)
+	}
+
+	// A large log: the page keeps painting while it decodes. The longest
+	// gap between two animation frames is printed, not asserted.
+	wait(t, ctx, chromedp.Click(chromedp.CSS("#batch-clear")))
+	big := strings.Repeat(sample(t), 200)
+	paste(t, ctx, big)
+	eval[bool](t, ctx, `(() => { window.gaps = []; let last = performance.now(); const tick = (now) => { window.gaps.push(now - last); last = now; if (!window.stopTicks) requestAnimationFrame(tick); }; requestAnimationFrame(tick); return true; })()`)
+	start := time.Now()
+	decodeAndWait(t, ctx)
+	took := time.Since(start)
+	eval[bool](t, ctx, `window.stopTicks = true`)
+	if got := counts(t, ctx); got["verified"] != 200*40 || got["failed-to-decode"] != 200*2 {
+		t.Errorf("large log: counts %v", got)
+	}
+	gaps := eval[[]float64](t, ctx, `window.gaps`)
+	longest := 0.0
+	for _, g := range gaps {
+		longest = max(longest, g)
+	}
+	t.Logf("large log (%.1f MB, %d envelopes) decoded in %v; %d frames painted meanwhile, the longest gap %.0f ms",
+		float64(len(big))/1e6, 200*44, took.Round(time.Millisecond), len(gaps), longest)
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,245 @@
+//go:build !wasm
+
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ottpay-toolkit/ottpay/wasm/ui"
+)
+
+func TestMain(m *testing.M) {
+	ui.Register(&ui.Env{Store: openStore()})
+	os.Exit(m.Run())
+}
+
+// fakeRoot writes a web/ directory with a stand-in app.wasm, its
+// compressed forms, and the real static files of the repository.
+func fakeRoot(t *testing.T) (root string, wasm []byte) {
+	t.Helper()
+	root = t.TempDir()
+	web := filepath.Join(root, "web")
+	if err := copyDir(filepath.Join("..", "web"), web); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"app.wasm", "app.wasm.br", "app.wasm.gz", "app.wasm.sum"} {
+		os.Remove(filepath.Join(web, f))
+	}
+	wasm = []byte("\x00asm\x01\x00\x00\x00 a stand-in for the real app")
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(web, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app.wasm", wasm)
+	write("app.wasm.br", []byte("BROTLI"))
+	write("app.wasm.gz", []byte("GZIP"))
+	return root, wasm
+}
+
+func get(t *testing.T, h http.Handler, path string, header ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t *testing.T, r *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestWasmIsServedPrecompressed(t *testing.T) {
+	root, wasm := fakeRoot(t)
+	s, err := loadSite(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		accept, encoding, body string
+	}{
+		{"gzip, deflate, br, zstd", "br", "BROTLI"},
+		{"gzip, deflate", "gzip", "GZIP"},
+		{"br;q=0, gzip;q=0.5", "gzip", "GZIP"},
+		{"", "", string(wasm)},
+		{"identity", "", string(wasm)},
+	}
+	for _, tt := range tests {
+		r := get(t, s, "/web/app.wasm", "Accept-Encoding", tt.accept)
+		got := body(t, r)
+		if r.StatusCode != 200 || r.Header.Get("Content-Encoding") != tt.encoding || got != tt.body {
+			t.Errorf("Accept-Encoding %q: status %d, Content-Encoding %q, body %q; want %q %q",
+				tt.accept, r.StatusCode, r.Header.Get("Content-Encoding"), got, tt.encoding, tt.body)
+		}
+		if r.Header.Get("Content-Type") != "application/wasm" || r.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("Content-Type %q Vary %q", r.Header.Get("Content-Type"), r.Header.Get("Vary"))
+		}
+		if r.Header.Get(wasmLengthHeader) != strconv.Itoa(len(wasm)) {
+			t.Errorf("%s = %q, want the uncompressed size", wasmLengthHeader, r.Header.Get(wasmLengthHeader))
+		}
+		// A second fetch with the ETag is answered 304.
+		r2 := get(t, s, "/web/app.wasm", "Accept-Encoding", tt.accept, "If-None-Match", r.Header.Get("ETag"))
+		if r2.StatusCode != http.StatusNotModified {
+			t.Errorf("revalidation answered %d", r2.StatusCode)
+		}
+	}
+}
+
+func TestStaleCompressedWasmIsIgnored(t *testing.T) {
+	root, wasm := fakeRoot(t)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(root, "web", "app.wasm.br"), old, old)
+	s, err := loadSite(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.warnings) != 1 || !strings.Contains(s.warnings[0], "older than app.wasm") {
+		t.Errorf("warnings %q", s.warnings)
+	}
+	r := get(t, s, "/web/app.wasm", "Accept-Encoding", "br")
+	if got := body(t, r); got != string(wasm) {
+		t.Errorf("a stale .br was served: %q", got)
+	}
+}
+
+func TestMissingWasmSaysHowToBuildIt(t *testing.T) {
+	_, err := loadSite(t.TempDir(), "")
+	if err == nil || !strings.Contains(err.Error(), "./build.sh wasm") {
+		t.Errorf("error %v does not say how to build the app", err)
+	}
+	var out, errs bytes.Buffer
+	if code := run([]string{"-root", t.TempDir()}, &out, &errs); code != 1 || !strings.Contains(errs.String(), "build.sh wasm") {
+		t.Errorf("exit %d, stderr %q", code, errs.String())
+	}
+	if code := run([]string{"-no-such-flag"}, &out, &errs); code != 2 {
+		t.Errorf("a bad flag exits %d, want 2", code)
+	}
+}
+
+var (
+	scriptTag = regexp.MustCompile(`<script[^>]*>`)
+	offSite   = regexp.MustCompile(`(src|href)="https?:[^"]*"|"https?://[^" ]*"`)
+)
+
+func TestPagesCarryTheContentSecurityPolicyAndOnlyLocalResources(t *testing.T) {
+	root, wasm := fakeRoot(t)
+	s, err := loadSite(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(ui.Paths, "/app.js", "/app-worker.js", "/manifest.webmanifest", "/web/workbench.css") {
+		r := get(t, s, p)
+		page := body(t, r)
+		if r.StatusCode != 200 {
+			t.Errorf("%s: status %d", p, r.StatusCode)
+			continue
+		}
+		csp := r.Header.Get("Content-Security-Policy")
+		if csp != ContentSecurityPolicy(false) || !strings.Contains(csp, "'wasm-unsafe-eval'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP %q", p, csp)
+		}
+		// Every resource is same-origin (og:url only names the page).
+		if m := offSite.FindString(ogURL.ReplaceAllString(page, "")); m != "" {
+			t.Errorf("%s loads a resource from another origin: %s", p, m)
+		}
+		for _, tag := range scriptTag.FindAllString(page, -1) {
+			if !strings.Contains(tag, " src=") {
+				t.Errorf("%s has an inline script, which the policy blocks: %s", p, tag)
+			}
+		}
+		if strings.Contains(page, ` style="`) {
+			t.Errorf("%s has an inline style attribute, which the policy blocks", p)
+		}
+	}
+
+	worker := body(t, get(t, s, "/app-worker.js"))
+	for _, want := range []string{`"/construct"`, `"/keys"`, `"/"`, `"/web/app.wasm"`, `"/web/icon-192.png"`, `"/web/icon.svg"`, `"/web/workbench.css"`, Version(wasm)} {
+		if !strings.Contains(worker, want) {
+			t.Errorf("the service worker does not precache or name %s", want)
+		}
+	}
+	manifest := body(t, get(t, s, "/manifest.webmanifest"))
+	if !strings.Contains(manifest, "/web/icon-512.png") || !strings.Contains(manifest, "/web/icon.svg") {
+		t.Errorf("manifest without the local icons:\n%s", manifest)
+	}
+	if r := get(t, s, "/web/"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("/web/ lists the directory (status %d)", r.StatusCode)
+	}
+}
+
+func TestVersionFollowsTheBuiltWasm(t *testing.T) {
+	a, b := Version([]byte("build 1")), Version([]byte("build 2"))
+	if a == b || a != Version([]byte("build 1")) || len(a) != 16 {
+		t.Errorf("versions %q %q", a, b)
+	}
+	root, wasm := fakeRoot(t)
+	s, _ := loadSite(root, "")
+	if s.version != Version(wasm) || s.handler.Version != s.version {
+		t.Errorf("site version %q, handler %q, want %q", s.version, s.handler.Version, Version(wasm))
+	}
+}
+
+func TestStaticWebsiteUnderASubPath(t *testing.T) {
+	root, wasm := fakeRoot(t)
+	dist := filepath.Join(t.TempDir(), "dist")
+	var out, errs bytes.Buffer
+	if code := run([]string{"-root", root, "-static", dist, "-prefix", "/ottpay/"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dist, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	meta := `<meta http-equiv="Content-Security-Policy" content="` + ContentSecurityPolicy(true) + `">`
+	for _, p := range []string{"index.html", "construct.html", "keys.html"} {
+		page := read(p)
+		if !strings.Contains(page, "<meta charset=\"UTF-8\">\n    "+meta) {
+			t.Errorf("%s: no CSP meta tag right after the charset", p)
+		}
+		if i := strings.Index(page, "127.0.0.1"); i >= 0 {
+			t.Errorf("%s names the generator's temporary server: %s", p, page[max(0, i-200):min(len(page), i+100)])
+		}
+		if !strings.Contains(page, `src="/ottpay/app.js"`) || !strings.Contains(page, `href="/ottpay/web/workbench.css"`) {
+			t.Errorf("%s: resources are not under the prefix", p)
+		}
+	}
+	if strings.Contains(ContentSecurityPolicy(true), "frame-ancestors") {
+		t.Error("the meta policy carries frame-ancestors, which browsers ignore in a meta tag")
+	}
+	worker := read("app-worker.js")
+	for _, want := range []string{`"/ottpay/construct"`, `"/ottpay/keys"`, `"/ottpay/web/app.wasm"`} {
+		if !strings.Contains(worker, want) {
+			t.Errorf("app-worker.js does not precache %s", want)
+		}
+	}
+	if !strings.Contains(read("manifest.webmanifest"), `"scope": "/ottpay/"`) {
+		t.Errorf("manifest scope is not the prefix:\n%s", read("manifest.webmanifest"))
+	}
+	if got := read("web/app.wasm"); got != string(wasm) {
+		t.Error("web/app.wasm was not copied")
+	}
+	if _, err := os.Stat(filepath.Join(dist, "web", "icon-192.png")); err != nil {
+		t.Error("the icons were not copied")
+	}
+}
