@@ -6,8 +6,8 @@
 #   ./build.sh static [DIR] [PREFIX] build, then write a static website to DIR
 #                                    (default dist/); PREFIX is the URL path of a
 #                                    sub-path deploy, e.g. /ottpay on GitHub Pages
-#   ./build.sh test-browser          the tests that need headless Chromium
-#   ./build.sh bench-browser         app.wasm sizes and load times in Chromium
+#   ./build.sh bench-browser [N]     app.wasm sizes and load times, cold and
+#                                    warm, in headless Chromium (N runs, default 3)
 #
 # Needs only Go. Brotli compression uses the `brotli` command, else Node's
 # zlib; without either app.wasm is served with gzip only (and says so).
@@ -81,18 +81,20 @@ static)
 	dir=${1:-dist}
 	prefix=${2:-}
 	build_wasm
+	# Start from an empty directory, but never remove one that is not a
+	# static website (such as the repository itself).
+	if [[ -e $dir && ! -f $dir/app-worker.js ]] && [[ -n $(ls -A "$dir") ]]; then
+		log "$dir exists and is not a static website written by this script: pick another directory"
+		exit 2
+	fi
 	rm -rf "$dir"
 	"$GO" run ./wasm -static "$dir" -prefix "$prefix"
 	;;
-test-browser)
-	# The end-to-end tests build the app themselves (with this script).
-	"$GO" test -count=1 ./e2e/
-	;;
 bench-browser)
-	"$GO" test -run '^$' -bench . -benchtime "${1:-3x}" ./e2e/
+	"$GO" test -run '^$' -bench Load -benchtime "${1:-3}x" ./e2e/
 	;;
 *)
-	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | test-browser | bench-browser [benchtime]" >&2
+	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | bench-browser [runs]" >&2
 	exit 2
 	;;
 esac

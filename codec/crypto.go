@@ -4,6 +4,7 @@ import (
 	"crypto/aes"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 )
 
@@ -56,14 +57,32 @@ func encryptToBase64(k *[16]byte, plaintext []byte) string {
 	ct := encryptECB((*bp)[:0], k, plaintext)
 	n := base64.StdEncoding.EncodedLen(len(ct))
 	if cap(ct)-len(ct) < n {
-		grown := make([]byte, len(ct), len(ct)+n)
+		// Headroom, so that a reused buffer fits the next, slightly
+		// larger message too.
+		grown := make([]byte, len(ct), (len(ct)+n)*5/4)
 		copy(grown, ct)
 		ct = grown
 	}
 	*bp = ct
 	out := ct[len(ct) : len(ct)+n]
-	base64.StdEncoding.Encode(out, ct)
+	encodeB64(out, ct)
 	return string(out)
+}
+
+// encodeB64 is base64.StdEncoding.Encode, six bytes to eight characters
+// at a time with word loads and stores.
+func encodeB64(dst, src []byte) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	si, di := 0, 0
+	for si+8 <= len(src) && di+8 <= len(dst) {
+		v := binary.BigEndian.Uint64(src[si:]) // the top six bytes are used
+		binary.LittleEndian.PutUint64(dst[di:], uint64(alphabet[v>>58])|uint64(alphabet[v>>52&63])<<8|
+			uint64(alphabet[v>>46&63])<<16|uint64(alphabet[v>>40&63])<<24|uint64(alphabet[v>>34&63])<<32|
+			uint64(alphabet[v>>28&63])<<40|uint64(alphabet[v>>22&63])<<48|uint64(alphabet[v>>16&63])<<56)
+		si += 6
+		di += 8
+	}
+	base64.StdEncoding.Encode(dst[di:], src[si:])
 }
 
 // encryptECB appends the AES-128-ECB/PKCS#7 encryption of plaintext to dst.
@@ -198,6 +217,19 @@ func decodeB64(dst []byte, s string) (int, bool) {
 	body := s[:len(s)-4]
 	n := 0
 	i := 0
+	// Eight characters give six bytes, stored as one eight-byte word while
+	// dst has room for it.
+	for ; i+8 <= len(body) && n+8 <= len(dst); i += 8 {
+		q := body[i : i+8]
+		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]
+		e, f, g, h := b64Value[q[4]], b64Value[q[5]], b64Value[q[6]], b64Value[q[7]]
+		if (a|b|c|d|e|f|g|h)&0xc0 != 0 {
+			return 0, false
+		}
+		binary.BigEndian.PutUint64(dst[n:], uint64(a)<<58|uint64(b)<<52|uint64(c)<<46|uint64(d)<<40|
+			uint64(e)<<34|uint64(f)<<28|uint64(g)<<22|uint64(h)<<16)
+		n += 6
+	}
 	for ; i+8 <= len(body); i += 8 {
 		q := body[i : i+8]
 		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]

@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"crypto/subtle"
 	"strings"
-	"sync"
 )
 
 // ParseRule parses a rule name: "strings", "js", "cryptojs", "php" or
@@ -308,12 +307,33 @@ func md5Hex(h *[32]byte, b []byte) []byte {
 	return h[:]
 }
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+// Scratch buffers for the md5 input, the plaintext and the ciphertext are
+// kept in a small cache that, unlike a sync.Pool, survives garbage
+// collections (frequent when large messages are encoded in a loop). At
+// most bufCacheLen buffers of at most bufMaxKept bytes are kept.
+const (
+	bufCacheLen = 8
+	bufMaxKept  = 512 << 10
+)
 
-func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+var bufCache = make(chan *[]byte, bufCacheLen)
+
+func getBuf() *[]byte {
+	select {
+	case b := <-bufCache:
+		return b
+	default:
+		b := make([]byte, 0, 1024)
+		return &b
+	}
+}
 
 func putBuf(b *[]byte) {
-	if cap(*b) <= 1<<20 {
-		bufPool.Put(b)
+	if cap(*b) > bufMaxKept {
+		return
+	}
+	select {
+	case bufCache <- b:
+	default:
 	}
 }

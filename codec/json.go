@@ -166,7 +166,12 @@ func parseObjectInto(dst []Member, s string, layer Layer) ([]Member, *Error) {
 	if err := checkText(s, layer); err != nil {
 		return nil, err
 	}
-	p := parser{s: s, layer: layer}
+	bp := getBuf()
+	p := parser{s: s, layer: layer, scratch: (*bp)[:0]}
+	defer func() {
+		*bp = p.scratch[:0]
+		putBuf(bp)
+	}()
 	p.skipSpace()
 	if p.i == len(s) {
 		return nil, newErr(layer, ErrNotJSON, "the text is empty", emptyHint(layer))

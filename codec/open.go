@@ -40,7 +40,9 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 	md5 = string(sum)
 	key := aesKey(md5, signKey)
 	pt, ok := o.appendJSON(in[len(in):], true)
-	*bp = pt
+	if cap(pt) > cap(*bp) {
+		*bp = pt // grown: keep the larger buffer for reuse
+	}
 	if !ok {
 		if e := o.check(LayerEncode, true); e != nil {
 			return "", "", e

@@ -13,10 +13,15 @@ import (
 // vaultDB is the IndexedDB database that holds the merchant profiles.
 const vaultDB = "ottpay-workbench"
 
-// openStore returns the key vault in the browser's IndexedDB. It opens the
-// database on first use, from a page's background work, so that opening
-// it never delays the first paint.
-func openStore() ui.Store { return &lazyVault{} }
+// openStore returns the key vault in the browser's IndexedDB. The database
+// opens in the background while go-app mounts the first page, so that
+// opening it never delays the first paint; the pages' first reads wait
+// for it.
+func openStore() ui.Store {
+	l := &lazyVault{}
+	go l.open()
+	return l
+}
 
 // serverMain is never reached in the browser: app.RunWhenOnBrowser does
 // not return there.
@@ -31,9 +36,7 @@ type lazyVault struct {
 
 func (l *lazyVault) open() (*vault.Vault, error) {
 	l.once.Do(func() {
-		mark("vault-open-start")
 		l.v, l.err = vault.Open(context.Background(), vaultDB, vault.Options{})
-		mark("vault-open-end")
 	})
 	return l.v, l.err
 }
@@ -43,7 +46,6 @@ func (l *lazyVault) List(ctx context.Context) ([]vault.Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer mark("vault-list-end")
 	return v.List(ctx)
 }
 

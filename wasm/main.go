@@ -20,7 +20,6 @@ import (
 )
 
 func main() {
-	mark("main")
 	ui.Register(&ui.Env{Store: openStore()})
 	app.RunWhenOnBrowser()
 	serverMain()

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -112,6 +114,7 @@ type site struct {
 	warnings []string
 	handler  *app.Handler
 	files    http.Handler
+	appJS    []byte // go-app's app.js, loading app.wasm with a plain fetch
 }
 
 // encoded is one form of app.wasm.
@@ -164,7 +167,25 @@ func loadSite(root, prefix string) (*site, error) {
 		*c.dst = &encoded{body: b, encoding: c.encoding}
 	}
 	s.handler = newHandler(s.version, prefix)
+	rec := httptest.NewRecorder()
+	s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app.js", nil))
+	if s.appJS, err = PlainFetch(rec.Body.Bytes(), s.handler.Resources.AppWASM()); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// PlainFetch changes go-app's app.js to fetch app.wasm with a plain
+// fetch. go-app wraps the response in a new Response built from a
+// JavaScript stream to show a progress percentage; a response without a
+// URL cannot use the browser's cache of compiled WebAssembly, so every
+// load compiled the whole app again.
+func PlainFetch(appJS []byte, wasmURL string) ([]byte, error) {
+	old := []byte(`fetchWithProgress("` + wasmURL + `", showProgress)`)
+	if bytes.Count(appJS, old) != 1 {
+		return nil, fmt.Errorf("go-app's app.js does not load %s as expected (%s): the go-app version changed; update PlainFetch", wasmURL, old)
+	}
+	return bytes.Replace(appJS, old, []byte(`fetch("`+wasmURL+`")`), 1), nil
 }
 
 // Version is the app version the service worker compares: a hash of the
@@ -182,15 +203,11 @@ func (r resources) Package() string { return r.prefix }
 func (r resources) Static() string  { return r.prefix }
 func (r resources) AppWASM() string { return r.prefix + "/web/app.wasm" }
 
-// wasmLengthHeader carries the uncompressed size of app.wasm, so that the
-// loader's progress is right when the file is sent compressed.
-const wasmLengthHeader = "X-Wasm-Length"
-
 // newHandler describes the app to go-app: every resource is local, so the
 // service worker can precache all of it and the app works offline.
 func newHandler(version, prefix string) *app.Handler {
-	cacheable := make([]string, 0, len(ui.Paths))
-	for _, p := range ui.Paths {
+	cacheable := make([]string, 0, len(ui.Nav))
+	for _, p := range ui.Paths() {
 		if p != "/" {
 			cacheable = append(cacheable, prefix+p)
 		}
@@ -209,14 +226,16 @@ func newHandler(version, prefix string) *app.Handler {
 			SVG:        "/web/icon.svg",
 			AppleTouch: "/web/icon-apple.png",
 		},
-		BackgroundColor:         "#f6f8f9",
-		ThemeColor:              "#0f5e6b",
-		LoadingLabel:            "Loading the workbench… {progress}%",
-		Styles:                  []string{"/web/workbench.css"},
-		CacheableResources:      cacheable,
-		Resources:               resources{prefix: prefix},
-		Version:                 version,
-		WasmContentLengthHeader: wasmLengthHeader,
+		BackgroundColor:    "#f6f8f9",
+		ThemeColor:         "#0f5e6b",
+		LoadingLabel:       "Loading the workbench…",
+		Styles:             []string{"/web/workbench.css"},
+		CacheableResources: cacheable,
+		Resources:          resources{prefix: prefix},
+		Version:            version,
+		// Start downloading app.wasm while the page is parsed; app.js
+		// picks the response up instead of asking again.
+		RawHeaders: []string{`<link rel="preload" href="` + prefix + `/web/app.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">`},
 	}
 }
 
@@ -253,6 +272,15 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == "/web/app.wasm" || p == "/app.wasm":
 		s.serveWasm(w, r)
+	case p == "/app.js":
+		h.Set("Content-Type", "application/javascript")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("ETag", `"`+s.version+`"`)
+		if r.Header.Get("If-None-Match") == `"`+s.version+`"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write(s.appJS)
 	case strings.HasPrefix(p, "/web/"):
 		if strings.HasSuffix(p, "/") || strings.Contains(p, "..") {
 			http.NotFound(w, r)
@@ -279,7 +307,6 @@ func (s *site) serveWasm(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/wasm")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Vary", "Accept-Encoding")
-	h.Set(wasmLengthHeader, strconv.Itoa(len(s.wasm.body)))
 	etag := `"` + s.version + "-" + e.encoding + `"`
 	h.Set("ETag", etag)
 	if e.encoding != "" {
@@ -332,8 +359,19 @@ func (s *site) writeStatic(dir string) error {
 	if err := app.GenerateStaticWebsite(dir, s.handler); err != nil {
 		return fmt.Errorf("generating the static website failed: %w", err)
 	}
+	js := filepath.Join(dir, "app.js")
+	b, err := os.ReadFile(js)
+	if err != nil {
+		return err
+	}
+	if b, err = PlainFetch(b, s.handler.Resources.AppWASM()); err != nil {
+		return err
+	}
+	if err := os.WriteFile(js, b, 0o644); err != nil {
+		return err
+	}
 	meta := `<meta http-equiv="Content-Security-Policy" content="` + ContentSecurityPolicy(true) + `">`
-	for _, p := range ui.Paths {
+	for _, p := range ui.Paths() {
 		name := "index.html"
 		if p != "/" {
 			name = strings.TrimPrefix(p, "/") + ".html"
@@ -381,5 +419,3 @@ func copyDir(src, dst string) error {
 		return os.WriteFile(target, b, 0o644)
 	})
 }
-
-func mark(string) {}

@@ -316,7 +316,7 @@ func (c *Construct) renderOutput(m *Message) app.UI {
 		app.Pre().ID("construct-envelope").Class("code").Text(m.Envelope),
 		app.Div().Class("actions").Body(
 			c.copyButton("copy-envelope", "Copy JSON", m.Envelope),
-			app.A().ID("construct-decode").Class("button").Href(DecodeLink(m.Envelope)).Text("Decode this"),
+			app.If(DecodeLink(m.Envelope) != "", app.A().ID("construct-decode").Class("button").Href(DecodeLink(m.Envelope)).Text("Decode this")),
 		),
 		app.If(m.Curl != "",
 			app.H3().Text("curl"),

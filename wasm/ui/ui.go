@@ -8,10 +8,10 @@
 package ui
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"github.com/ottpay-toolkit/ottpay/wasm/share"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
@@ -22,8 +22,27 @@ const (
 	PathKeys      = "/keys"
 )
 
-// Paths lists every route, for the service worker's precache list.
-var Paths = []string{PathDecode, PathConstruct, PathKeys}
+// NavItem is one entry of the navigation bar: a route and its label.
+type NavItem struct{ Path, Label string }
+
+// Nav lists the pages in the navigation bar, in order. A page added by
+// another package (with app.RouteFunc) appends itself here before the app
+// starts, and the server precaches it for offline use.
+var Nav = []NavItem{
+	{PathDecode, "Decode"},
+	{PathConstruct, "Construct"},
+	{PathKeys, "Keys"},
+}
+
+// Paths returns the route of every page in Nav, for the service worker's
+// precache list.
+func Paths() []string {
+	out := make([]string, len(Nav))
+	for i, n := range Nav {
+		out[i] = n.Path
+	}
+	return out
+}
 
 // Store is what the pages need from the key vault.
 type Store = vault.Store
@@ -58,48 +77,44 @@ func Href(path string) string {
 	return p + path
 }
 
-// fragmentParam is the URL fragment member that carries pasted text.
-const fragmentParam = "text"
-
 // DecodeLink returns the link to the Decode page with text in the URL
-// fragment, which browsers never send to a server. It carries a message,
-// never a key.
+// fragment (see package share), which browsers never send to a server. It
+// carries a message, never a key. It returns "" for text no link can
+// carry (empty, or too long).
 func DecodeLink(text string) string {
-	return Href(PathDecode) + "#" + fragmentParam + "=" + url.QueryEscape(text)
+	frag, err := share.Fragment(text)
+	if err != nil {
+		return ""
+	}
+	return Href(PathDecode) + "#" + frag
 }
 
 // TextFromFragment returns the text carried by a DecodeLink fragment, as
 // url.URL.EscapedFragment returns it.
 func TextFromFragment(escapedFragment string) (string, bool) {
-	q, err := url.ParseQuery(escapedFragment)
-	if err != nil {
-		return "", false
-	}
-	if _, ok := q[fragmentParam]; !ok {
-		return "", false
-	}
-	return q.Get(fragmentParam), true
+	text, err := share.Parse(escapedFragment)
+	return text, err == nil
 }
 
-// shell is the layout every page shares: the header with the navigation,
-// the update prompt, and the page body.
+// Shell is the layout every page shares: the header with the navigation
+// (active names the current route), the reload prompt when update is
+// true, and the page body.
+func Shell(active string, update bool, body ...app.UI) app.UI { return shell(active, update, body...) }
+
 func shell(active string, update bool, body ...app.UI) app.UI {
-	link := func(path, label string) app.UI {
-		a := app.A().Href(Href(path)).Text(label).ID("nav-" + strings.ToLower(label))
-		if path == active {
+	links := make([]app.UI, len(Nav))
+	for i, n := range Nav {
+		a := app.A().Href(Href(n.Path)).Text(n.Label).ID("nav-" + strings.ToLower(n.Label))
+		if n.Path == active {
 			a = a.Class("active").Aria("current", "page")
 		}
-		return app.Li().Body(a)
+		links[i] = app.Li().Body(a)
 	}
 	return app.Div().Class("wb").Body(
 		app.Header().Class("wb-header").Body(
 			app.Img().Class("wb-logo").Src("/web/icon.svg").Alt(""),
 			app.Span().Class("wb-name").Text("OTT Pay workbench"),
-			app.Nav().Body(app.Ul().Body(
-				link(PathDecode, "Decode"),
-				link(PathConstruct, "Construct"),
-				link(PathKeys, "Keys"),
-			)),
+			app.Nav().Body(app.Ul().Body(links...)),
 		),
 		app.If(update, app.Div().ID("update").Class("wb-update").Body(
 			app.Span().Text("A new version of the workbench is ready. "),

@@ -12,10 +12,12 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +30,7 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-func startPage(t *testing.T) (context.Context, string) {
+func startPageNoWait(t *testing.T) (context.Context, string) {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("headless Chromium is needed at %s: apt-get install -y chromium", chromiumPath)
@@ -45,12 +47,18 @@ func startPage(t *testing.T) (context.Context, string) {
 	// The handler serves only routes it knows; the page is prerendered
 	// here and runs in the browser.
 	app.RouteFunc(Path, func() app.Composer { return New(nil) })
-	srv := httptest.NewServer(&app.Handler{
+	mux := http.NewServeMux()
+	mux.Handle("/", &app.Handler{
 		Name:      "Batch",
-		Resources: app.LocalDir(dir),
+		Resources: dirResources{http.FileServer(http.Dir(dir))},
 		// Local icons: the default ones are off-site.
 		Icon: app.Icon{Default: "/web/icon.png", Large: "/web/icon.png", SVG: "/web/icon.svg", AppleTouch: "/web/icon.png"},
 	})
+	// The loader of the Go that built app.wasm, not go-app's older copy.
+	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"))
+	})
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
 	actx, cancel := chromedp.NewExecAllocator(context.Background(),
@@ -71,8 +79,13 @@ func startPage(t *testing.T) (context.Context, string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+Path)); err != nil {
 		t.Fatal(err)
 	}
-	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-decode")))
 	return ctx, srv.URL
+}
+
+func startPage(t *testing.T) (context.Context, string) {
+	ctx, url := startPageNoWait(t)
+	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-decode")))
+	return ctx, url
 }
 
 // wait runs an action that waits, for at most a minute.
@@ -211,3 +224,12 @@ func TestBrowserPage(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// dirResources serves the page's static resources (web/app.wasm) from a
+// folder at the site's root. (app.LocalDir takes a path relative to the
+// working directory.)
+type dirResources struct{ http.Handler }
+
+func (dirResources) Package() string { return "" }
+func (dirResources) Static() string  { return "" }
+func (dirResources) AppWASM() string { return "/web/app.wasm" }

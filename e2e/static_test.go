@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// staticHost serves a static website the way GitHub Pages does: under a
+// path prefix, a page /p answered from p.html, and no headers of the
+// site's own (so the Content-Security-Policy comes from the meta tag).
+func staticHost(dir, prefix string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := strings.CutPrefix(r.URL.Path, prefix)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if p == "" || p == "/" {
+			p = "/index.html"
+		} else if path.Ext(p) == "" {
+			p += ".html"
+		}
+		f, err := http.Dir(dir).Open(p)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil || info.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		http.ServeContent(w, r, p, info.ModTime(), f)
+	})
+}
+
+// TestStaticSiteUnderASubPath writes the static website for /ottpay,
+// serves it as a static host would, and uses it: the pages, the links
+// between them and the decoding all work under the prefix, within the
+// policy of the meta tag.
+func TestStaticSiteUnderASubPath(t *testing.T) {
+	v := loadVector(t)
+	root, bin := build(t)
+	dist := filepath.Join(t.TempDir(), "dist")
+	out, err := exec.Command(bin, "-root", root, "-static", dist, "-prefix", "/ottpay").CombinedOutput()
+	if err != nil {
+		t.Fatalf("writing the static website: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dist, "web", "app.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := &http.Server{Handler: staticHost(dist, "/ottpay")}
+	go host.Serve(ln)
+	t.Cleanup(func() { host.Close() })
+	site := "http://" + ln.Addr().String() + "/ottpay/"
+
+	ev := &events{}
+	b := startBrowser(t, t.TempDir(), ev)
+	var keysHref, location string
+	b.run(t, "static site",
+		chromedp.Navigate(site),
+		appReady(),
+		hrefOf("#nav-keys", &keysHref),
+		click("#nav-keys"),
+		visible("#profile-form"),
+		store(chromedp.Location(), &location),
+		click("#nav-decode"),
+		visible("#paste"),
+		setValue("#typed-key", v.SignKey),
+		setValue("#paste", callback(merchantID, v.Ciphertext, v.MD5)),
+		waitText("#card-1 .badge", "Verified"),
+	)
+	if !strings.HasSuffix(keysHref, "/ottpay/keys") || !strings.HasSuffix(location, "/ottpay/keys") {
+		t.Errorf("the Keys link is %q and leads to %q; want both under /ottpay/", keysHref, location)
+	}
+	for _, c := range ev.all(&ev.console) {
+		if strings.Contains(c, "Content Security Policy") || strings.Contains(c, "404") {
+			t.Errorf("console: %s", c)
+		}
+	}
+	for _, r := range ev.all(&ev.requests) {
+		first, _, _ := strings.Cut(r, "\n")
+		if !strings.Contains(first, "/ottpay/") {
+			t.Errorf("a request leaves the site's path: %s", first)
+		}
+	}
+}
