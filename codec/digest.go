@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/subtle"
 	"strings"
+	"sync"
 )
 
 // ParseRule parses a rule name: "strings", "js", "cryptojs", "php" or
@@ -307,33 +308,16 @@ func md5Hex(h *[32]byte, b []byte) []byte {
 	return h[:]
 }
 
-// Scratch buffers for the md5 input, the plaintext and the ciphertext are
-// kept in a small cache that, unlike a sync.Pool, survives garbage
-// collections (frequent when large messages are encoded in a loop). At
-// most bufCacheLen buffers of at most bufMaxKept bytes are kept.
-const (
-	bufCacheLen = 8
-	bufMaxKept  = 512 << 10
-)
+// Scratch buffers for the md5 input, the plaintext, the ciphertext and
+// unescaped strings; buffers above bufMaxKept bytes are not kept.
+const bufMaxKept = 512 << 10
 
-var bufCache = make(chan *[]byte, bufCacheLen)
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-func getBuf() *[]byte {
-	select {
-	case b := <-bufCache:
-		return b
-	default:
-		b := make([]byte, 0, 1024)
-		return &b
-	}
-}
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
 
 func putBuf(b *[]byte) {
-	if cap(*b) > bufMaxKept {
-		return
-	}
-	select {
-	case bufCache <- b:
-	default:
+	if cap(*b) <= bufMaxKept {
+		bufPool.Put(b)
 	}
 }

@@ -17,7 +17,26 @@ type parser struct {
 	s       string
 	i       int
 	layer   Layer
-	scratch []byte // unescaped string bytes
+	scratch []byte  // unescaped string bytes
+	buf     *[]byte // the pooled buffer scratch came from, if any
+}
+
+// grab returns the scratch buffer, from the pool on first use.
+func (p *parser) grab() []byte {
+	if p.buf == nil && p.scratch == nil {
+		p.buf = getBuf()
+		p.scratch = (*p.buf)[:0]
+	}
+	return p.scratch[:0]
+}
+
+// release returns the scratch buffer to the pool.
+func (p *parser) release() {
+	if p.buf != nil {
+		*p.buf = p.scratch[:0]
+		putBuf(p.buf)
+		p.buf = nil
+	}
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -166,12 +185,8 @@ func parseObjectInto(dst []Member, s string, layer Layer) ([]Member, *Error) {
 	if err := checkText(s, layer); err != nil {
 		return nil, err
 	}
-	bp := getBuf()
-	p := parser{s: s, layer: layer, scratch: (*bp)[:0]}
-	defer func() {
-		*bp = p.scratch[:0]
-		putBuf(bp)
-	}()
+	p := parser{s: s, layer: layer}
+	defer p.release()
 	p.skipSpace()
 	if p.i == len(s) {
 		return nil, newErr(layer, ErrNotJSON, "the text is empty", emptyHint(layer))
@@ -617,7 +632,7 @@ func (p *parser) str() (string, *Error) {
 		}
 		j++
 	}
-	buf := append(p.scratch[:0], s[start:j]...)
+	buf := append(p.grab(), s[start:j]...)
 	for j < len(s) {
 		// Copy the run up to the next special byte in one piece.
 		run := j

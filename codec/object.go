@@ -187,7 +187,9 @@ func (o *Object) check(layer Layer, text bool) *Error {
 			if err := checkText(v.Text, layer); err != nil {
 				return err
 			}
-			if _, _, err := p.value(nil, 2); err != nil {
+			_, _, err := p.value(nil, 2)
+			p.release()
+			if err != nil {
 				return err
 			}
 			if p.i != len(v.Text) {

@@ -317,6 +317,7 @@ func parseNode(s string) (node, *Error) {
 		return node{}, err
 	}
 	p := parser{s: s, layer: LayerEncode}
+	defer p.release()
 	n, err := p.node(2)
 	if err != nil {
 		return node{}, err

@@ -41,6 +41,7 @@ func (l *lazyVault) open() (*vault.Vault, error) {
 	return l.v, l.err
 }
 
+// List implements ui.Store, once the vault is open.
 func (l *lazyVault) List(ctx context.Context) ([]vault.Profile, error) {
 	v, err := l.open()
 	if err != nil {
@@ -49,6 +50,7 @@ func (l *lazyVault) List(ctx context.Context) ([]vault.Profile, error) {
 	return v.List(ctx)
 }
 
+// Get implements ui.Store, once the vault is open.
 func (l *lazyVault) Get(ctx context.Context, id string) (vault.Profile, error) {
 	v, err := l.open()
 	if err != nil {
@@ -57,6 +59,7 @@ func (l *lazyVault) Get(ctx context.Context, id string) (vault.Profile, error) {
 	return v.Get(ctx, id)
 }
 
+// Put implements ui.Store, once the vault is open.
 func (l *lazyVault) Put(ctx context.Context, p vault.Profile) (vault.Profile, error) {
 	v, err := l.open()
 	if err != nil {
@@ -65,6 +68,7 @@ func (l *lazyVault) Put(ctx context.Context, p vault.Profile) (vault.Profile, er
 	return v.Put(ctx, p)
 }
 
+// Delete implements ui.Store, once the vault is open.
 func (l *lazyVault) Delete(ctx context.Context, id string) error {
 	v, err := l.open()
 	if err != nil {

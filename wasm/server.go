@@ -114,7 +114,7 @@ type site struct {
 	warnings []string
 	handler  *app.Handler
 	files    http.Handler
-	appJS    []byte // go-app's app.js, loading app.wasm with a plain fetch
+	appJS    []byte // go-app's app.js, patched (see PatchAppJS)
 }
 
 // encoded is one form of app.wasm.
@@ -169,23 +169,34 @@ func loadSite(root, prefix string) (*site, error) {
 	s.handler = newHandler(s.version, prefix)
 	rec := httptest.NewRecorder()
 	s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app.js", nil))
-	if s.appJS, err = PlainFetch(rec.Body.Bytes(), s.handler.Resources.AppWASM()); err != nil {
+	if s.appJS, err = PatchAppJS(rec.Body.Bytes(), s.handler.Resources.AppWASM()); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// PlainFetch changes go-app's app.js to fetch app.wasm with a plain
-// fetch. go-app wraps the response in a new Response built from a
-// JavaScript stream to show a progress percentage; a response without a
-// URL cannot use the browser's cache of compiled WebAssembly, so every
-// load compiled the whole app again.
-func PlainFetch(appJS []byte, wasmURL string) ([]byte, error) {
-	old := []byte(`fetchWithProgress("` + wasmURL + `", showProgress)`)
-	if bytes.Count(appJS, old) != 1 {
-		return nil, fmt.Errorf("go-app's app.js does not load %s as expected (%s): the go-app version changed; update PlainFetch", wasmURL, old)
+// PatchAppJS changes go-app's app.js in two ways that make the app
+// usable sooner:
+//
+//   - it fetches app.wasm with a plain fetch. go-app wraps the response in
+//     a new Response built from a JavaScript stream to show a progress
+//     percentage; a response without a URL cannot use the browser's cache
+//     of compiled WebAssembly, so every load compiled the whole app again;
+//   - it registers the service worker once the app runs instead of before
+//     it loads, so the worker's precaching (which fetches app.wasm and
+//     every page again) does not compete with the first load.
+func PatchAppJS(appJS []byte, wasmURL string) ([]byte, error) {
+	for _, r := range [][2]string{
+		{`fetchWithProgress("` + wasmURL + `", showProgress)`, `fetch("` + wasmURL + `")`},
+		{"goappInitServiceWorker();\ngoappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly();\n",
+			"goappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly().finally(goappInitServiceWorker);\n"},
+	} {
+		if bytes.Count(appJS, []byte(r[0])) != 1 {
+			return nil, fmt.Errorf("go-app's app.js does not read as expected (no %q): the go-app version changed; update PatchAppJS", r[0])
+		}
+		appJS = bytes.Replace(appJS, []byte(r[0]), []byte(r[1]), 1)
 	}
-	return bytes.Replace(appJS, old, []byte(`fetch("`+wasmURL+`")`), 1), nil
+	return appJS, nil
 }
 
 // Version is the app version the service worker compares: a hash of the
@@ -199,6 +210,7 @@ func Version(wasm []byte) string {
 // resources places the go-app files and web/ under a path prefix.
 type resources struct{ prefix string }
 
+// Package, Static and AppWASM implement app.ResourceProvider.
 func (r resources) Package() string { return r.prefix }
 func (r resources) Static() string  { return r.prefix }
 func (r resources) AppWASM() string { return r.prefix + "/web/app.wasm" }
@@ -344,8 +356,8 @@ func acceptsEncoding(header, enc string) bool {
 
 var (
 	// go-app writes attributes in any order.
-	ogURL      = regexp.MustCompile(`<meta (?:property="og:url" content="[^"]*"|content="[^"]*" property="og:url")>`)
-	metaCharst = `<meta charset="UTF-8">`
+	ogURL       = regexp.MustCompile(`<meta (?:property="og:url" content="[^"]*"|content="[^"]*" property="og:url")>`)
+	metaCharset = `<meta charset="UTF-8">`
 )
 
 // writeStatic writes the site into dir: every page, the go-app scripts,
@@ -364,33 +376,45 @@ func (s *site) writeStatic(dir string) error {
 	if err != nil {
 		return err
 	}
-	if b, err = PlainFetch(b, s.handler.Resources.AppWASM()); err != nil {
+	if b, err = PatchAppJS(b, s.handler.Resources.AppWASM()); err != nil {
 		return err
 	}
 	if err := os.WriteFile(js, b, 0o644); err != nil {
 		return err
 	}
 	meta := `<meta http-equiv="Content-Security-Policy" content="` + ContentSecurityPolicy(true) + `">`
-	for _, p := range ui.Paths() {
-		name := "index.html"
-		if p != "/" {
-			name = strings.TrimPrefix(p, "/") + ".html"
-		}
-		file := filepath.Join(dir, name)
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return fmt.Errorf("the static website lacks %s: %w", name, err)
-		}
-		page := string(b)
-		if !strings.Contains(page, metaCharst) {
-			return fmt.Errorf("%s has no %s to put the Content-Security-Policy after", name, metaCharst)
-		}
-		page = strings.Replace(page, metaCharst, metaCharst+"\n    "+meta, 1)
-		// go-app writes the address of its temporary local server here.
-		page = ogURL.ReplaceAllString(page, `<meta property="og:url" content="`+s.prefix+p+`">`)
-		if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+	pages := 0
+	err = filepath.WalkDir(dir, func(file string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(file) != ".html" {
 			return err
 		}
+		rel, err := filepath.Rel(dir, file)
+		if err != nil {
+			return err
+		}
+		route := "/" + strings.TrimSuffix(filepath.ToSlash(rel), ".html")
+		if route == "/index" {
+			route = "/"
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		page := string(b)
+		if !strings.Contains(page, metaCharset) {
+			return fmt.Errorf("%s has no %s to put the Content-Security-Policy after", rel, metaCharset)
+		}
+		page = strings.Replace(page, metaCharset, metaCharset+"\n    "+meta, 1)
+		// go-app writes the address of its temporary local server here.
+		page = ogURL.ReplaceAllString(page, `<meta property="og:url" content="`+s.prefix+route+`">`)
+		pages++
+		return os.WriteFile(file, []byte(page), 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	if pages < len(ui.Nav) {
+		return fmt.Errorf("the static website has %d pages, want at least %d", pages, len(ui.Nav))
 	}
 	return copyDir(filepath.Join(s.root, "web"), filepath.Join(dir, "web"))
 }

@@ -145,7 +145,7 @@ func TestPagesCarryTheContentSecurityPolicyAndOnlyLocalResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range append(ui.Paths, "/app.js", "/app-worker.js", "/manifest.webmanifest", "/web/workbench.css") {
+	for _, p := range append(ui.Paths(), "/app.js", "/app-worker.js", "/manifest.webmanifest", "/web/workbench.css") {
 		r := get(t, s, p)
 		page := body(t, r)
 		if r.StatusCode != 200 {
@@ -241,5 +241,23 @@ func TestStaticWebsiteUnderASubPath(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dist, "web", "icon-192.png")); err != nil {
 		t.Error("the icons were not copied")
+	}
+}
+
+func TestAppJSLoadsTheWasmCacheablyAndRegistersTheWorkerAfter(t *testing.T) {
+	root, _ := fakeRoot(t)
+	s, err := loadSite(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := body(t, get(t, s, "/app.js"))
+	if !strings.Contains(js, `fetch("/web/app.wasm")`) || strings.Contains(js, `fetchWithProgress("/web/app.wasm"`) {
+		t.Error("app.js does not fetch app.wasm with a plain fetch")
+	}
+	if !strings.Contains(js, "goappInitWebAssembly().finally(goappInitServiceWorker);") || strings.Contains(js, "\ngoappInitServiceWorker();") {
+		t.Error("app.js registers the service worker before the app runs")
+	}
+	if _, err := PatchAppJS([]byte("something else"), "/web/app.wasm"); err == nil || !strings.Contains(err.Error(), "go-app version changed") {
+		t.Errorf("an unexpected app.js gives %v", err)
 	}
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -43,8 +45,21 @@ func NoEnvelope() Report {
 // Decode decodes one envelope found by the scanner. The scanner's notes on
 // repairs it made to the text (line breaks removed from inside the data,
 // say) become the first warnings.
+//
+// A broken envelope (f.Envelope nil, f.Err saying why) gives a failed
+// report whose Err is f.Err and whose Error names the layer and the cause;
+// its kind is guessed from the member names present and the members that
+// are strings are shown, so that the report still says what the message
+// was meant to be.
 func Decode(f scan.Found, keys Keys) Report {
-	r := DecodeEnvelope(f.Envelope, keys)
+	var r Report
+	if f.Envelope == nil && f.Err != nil {
+		r = Report{Warnings: []string{}}
+		r.guess(f.Raw)
+		r.fail(f.Err)
+	} else {
+		r = DecodeEnvelope(f.Envelope, keys)
+	}
 	r.Line, r.Start, r.End = f.Line, f.Start, f.End
 	if len(f.Notes) > 0 {
 		// The scanner's repairs to the text come first: they say what
@@ -55,6 +70,79 @@ func Decode(f scan.Found, keys Keys) Report {
 		r.Via = append([]string(nil), f.Via...)
 	}
 	return r
+}
+
+// guess fills the envelope members of r from raw, an envelope that could
+// not be read: the first value of each member that is a string, and the
+// kind its member names suggest (a request with action, a callback with
+// rsp_code or rep_code and merchant_id, a response with rsp_code or
+// rep_code alone). The guess is said among the warnings.
+func (r *Report) guess(raw []byte) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return
+	}
+	var action, rsp, merchant bool
+	seen := make(map[string]bool)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		name, _ := tok.(string)
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			break
+		}
+		switch name {
+		case "action":
+			action = true
+		case "rsp_code", "rep_code":
+			rsp = true
+		case "merchant_id":
+			merchant = true
+		}
+		text, isString := v.(string)
+		if seen[name] || !isString {
+			continue
+		}
+		seen[name] = true
+		switch name {
+		case "action":
+			r.Action = text
+		case "version":
+			r.Version = text
+		case "merchant_id":
+			r.MerchantID = text
+		case "rsp_code":
+			r.RspCode = text
+		case "rep_code":
+			if !seen["rsp_code"] {
+				r.RspCode = text
+			}
+		case "rsp_msg":
+			r.RspMsg = text
+		case "md5":
+			r.MD5 = text
+		}
+	}
+	switch {
+	case action:
+		r.Kind = codec.Request.String()
+	case rsp && merchant:
+		r.Kind = codec.Callback.String()
+	case rsp:
+		r.Kind = codec.Response.String()
+	default:
+		return
+	}
+	r.warn("the envelope could not be read, so its kind (" + r.Kind + ") was guessed from its member names")
+	if r.RspCode != "" {
+		if c, ok := catalog.ResponseCode(r.RspCode); ok {
+			r.RspMeaning = c.Meaning
+		}
+	}
 }
 
 // DecodeEnvelope decrypts and verifies a parsed envelope with keys.
@@ -70,6 +158,9 @@ func DecodeEnvelope(e *codec.Envelope, keys Keys) Report {
 		return r
 	}
 	r.header(e)
+	if e.Kind == 0 {
+		r.warn("the envelope has no action and no rsp_code (or they are null), so it is neither a request nor a response: only its data and md5 could be read")
+	}
 	if !e.HasData && !e.HasMD5 && e.Kind != codec.Request {
 		r.warn("the " + e.Kind.String() + " carries no data and no md5, as failure responses often do: there is nothing to decrypt or verify")
 		return r
@@ -91,6 +182,8 @@ func DecodeBody(body []byte, keys Keys) Report {
 	if e, err := codec.ParseEnvelope(body); err == nil && e != nil {
 		r.header(e)
 		merchant = e.MerchantID
+	} else {
+		r.guess(body)
 	}
 	r.open(merchant, keys, false, func(key string) (*codec.Envelope, *codec.Opened, error) {
 		return codec.DecodeBody(body, key)

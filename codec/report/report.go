@@ -2,7 +2,10 @@
 // envelope found, saying what the envelope is, whether it decrypted and
 // verified, with which sender rule and which key, the decrypted data in its
 // original member order, and, when something failed, which layer failed and
-// the likely cause.
+// the likely cause. An object that has the envelope's members but is not a
+// valid envelope (a member sent twice, data sent as a number, text that is
+// not UTF-8, a null action) gets a failed report too, saying why, with the
+// kind its member names suggest.
 //
 // The same reports back the ottpay command line (one JSON report per line),
 // the browser workbench's Decode and Batch pages, and its JavaScript API.
@@ -24,8 +27,10 @@ import (
 // in that order, so scripts can rely on them; the other members appear
 // only when they have something to say.
 type Report struct {
-	// Kind is "request", "response" or "callback"; empty when no envelope
-	// could be read at all.
+	// Kind is "request", "response" or "callback", guessed from the member
+	// names when the envelope could not be read (a warning then says so);
+	// "unknown" for an envelope with neither action nor rsp_code; empty
+	// when nothing tells it (no envelope was found).
 	Kind       string `json:"kind"`
 	Action     string `json:"action"`
 	Version    string `json:"version"`

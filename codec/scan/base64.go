@@ -1,5 +1,7 @@
 package scan
 
+import "slices"
+
 // This file unwraps a body given as Base64: standard or URL-safe, with or
 // without padding, on one line or wrapped in lines of equal length.
 
@@ -34,8 +36,11 @@ func isB64(c byte) bool { return b64val[c] < 64 }
 
 // decodeBase64 decodes src leniently: either alphabet, whitespace skipped,
 // stopping at padding or at the first byte of neither alphabet.
-func decodeBase64(src []byte) []byte {
-	out := make([]byte, 0, len(src)/4*3+3)
+func decodeBase64(src []byte) []byte { return appendBase64(nil, src) }
+
+// appendBase64 is decodeBase64 appending to out.
+func appendBase64(out, src []byte) []byte {
+	out = slices.Grow(out, len(src)/4*3+3)
 	var acc uint32
 	n := 0
 	for _, c := range src {
@@ -110,7 +115,8 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 	if width < minBase64 {
 		return e, false
 	}
-	if !startsJSON(decodeBase64(b[p : p+8])) {
+	var head [9]byte
+	if !startsJSON(appendBase64(head[:0], b[p:p+8])) {
 		return e, false
 	}
 	end := skipPadding(b, e)
@@ -168,6 +174,8 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 	if v.depth+1 > maxDepth {
 		return end, false
 	}
-	s.scanView(v.decoded(decodeBase64(b[p:end]), p, end, ViaBase64), 0)
+	sc := s.scratchFor(v.depth + 1)
+	sc.text = appendBase64(sc.text, b[p:end])
+	s.scanView(v.decoded(sc.text, p, end, ViaBase64), 0)
 	return end, false
 }

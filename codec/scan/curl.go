@@ -1,6 +1,9 @@
 package scan
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // This file reads curl commands as a POSIX shell would split them: single
 // and double quotes, $'...', backslash escapes and line continuations
@@ -112,8 +115,9 @@ func (cmd *command) readWord(b []byte, i int, final bool) (end int, more, ok boo
 			if j < 0 {
 				return 0, !final, false
 			}
+			cmd.val = append(cmd.val, b[i+1:i+1+j]...)
 			for k := i + 1; k <= i+j; k++ {
-				add(b[k], k)
+				cmd.tab = append(cmd.tab, k)
 			}
 			w.last = i + 1 + j
 			i += j + 2
@@ -297,11 +301,18 @@ func (s *scanner) tryCurl(v *view, p int, ts *textState) (next int, more, ok boo
 		}
 		return p, false, false
 	}
+	if len(cmd.words) == 0 {
+		return p, false, false
+	}
+	if v.depth+1 > maxDepth {
+		return end, false, true
+	}
 	size := len(cmd.words)
 	for _, w := range cmd.words {
 		size += w.ve - w.vs
 	}
-	payload, tab := make([]byte, 0, size), make([]int, 0, size+1)
+	sc := s.scratchFor(v.depth + 1)
+	payload, tab := slices.Grow(sc.text, size), slices.Grow(sc.tab, size+1)
 	last := 0
 	for k, w := range cmd.words {
 		if k > 0 {
@@ -312,11 +323,7 @@ func (s *scanner) tryCurl(v *view, p int, ts *textState) (next int, more, ok boo
 		tab = append(tab, cmd.tab[w.vs:w.ve]...)
 		last = w.last
 	}
-	if len(cmd.words) == 0 {
-		return p, false, false
-	}
-	if v.depth+1 <= maxDepth {
-		s.scanView(v.mapped(payload, append(tab, last), ViaCurl), 0)
-	}
+	sc.text, sc.tab = payload, append(tab, last)
+	s.scanView(v.mapped(sc.text, sc.tab, ViaCurl), 0)
 	return end, false, true
 }

@@ -11,19 +11,28 @@
 //
 // # What is an envelope
 //
-// A candidate is a JSON object whose members have the envelope shape:
+// A candidate is a JSON object whose member names have the envelope shape:
 // a request has action, version, merchant_id, data and md5; a response has
 // rsp_code (or rep_code, as the common rules spell it) and rsp_msg, and
 // usually data and md5 (a failure response may carry neither); a callback
-// is a response with merchant_id. A candidate is reported when
-// codec.ParseEnvelope accepts it. An object that is not an envelope is
-// searched for envelopes in its member values; an envelope is not searched
-// further (its data is ciphertext).
+// is a response with merchant_id. An object that lacks some of these is
+// still a candidate when it has data, a kind member (action, rsp_code or
+// rep_code) and one more member that only envelopes have: merchant_id or
+// md5. An application's own JSON, such as {"action":"click","data":{...}}
+// or {"code":0,"data":[...]}, is not a candidate.
+//
+// A candidate that codec.ParseEnvelope accepts is reported with its
+// Envelope, and not searched further (its data is ciphertext). One that it
+// refuses (a duplicate member, a member that is not a string, text that is
+// not UTF-8) is reported as a broken envelope, with Envelope nil and Err
+// saying why; so is one whose action or rsp_code is null, which leaves it
+// without a kind. The members of a broken envelope, like those of any
+// other object, are searched for envelopes.
 //
 // # Wrappings
 //
-// Found.Via lists the wrappings around an envelope, outermost first, using
-// these words:
+// Found.Via lists the wrappings around an envelope, whole or broken,
+// outermost first, using these words:
 //
 //	log-line       other text precedes it on its line, such as the log
 //	               prefix "2024-01-08 16:29:03 INFO callback body=" (an

@@ -130,19 +130,24 @@ func (s *scanner) tryEscaped(v *view, p int, ts *textState) (next int, more bool
 		for lim < le && b[lim-1] == '\\' {
 			lim++
 		}
+		evBase := len(s.ev)
 		text, tab, levels, end, status := s.unescapeObject(b[p:lim], lim == le && !open)
 		switch status {
 		case escOK:
-			text, tab = bytes.Clone(text[:end]), append([]int(nil), tab[:end+1]...)
-			for i := range tab {
-				tab[i] += p
+			// The object's events are kept: it is walked without a
+			// second parse.
+			sc := s.scratchFor(v.depth + 1)
+			sc.text = append(sc.text, text[:end]...)
+			for _, t := range tab[:end+1] {
+				sc.tab = append(sc.tab, t+p)
 			}
 			via := make([]string, levels)
 			for i := range via {
 				via[i] = ViaJSONString
 			}
-			s.scanView(v.mapped(text[:end], tab[:end+1], via...), 0)
-			return tab[end], false
+			next := sc.tab[end]
+			s.handleObject(v.mapped(sc.text, sc.tab, via...), 0, evBase)
+			return next, false
 		case escMore:
 			if lim < le {
 				continue
@@ -166,9 +171,10 @@ const (
 )
 
 // unescapeObject unescapes src until a JSON object parses at its start. It
-// returns the text (in scratch buffers of s), the offset in src of each of its bytes, the number of
-// times it was unescaped and the end of the object. On escBad, s.cover
-// holds offsets in the text (see parseObject).
+// returns the text (in scratch buffers of s), the offset in src of each of
+// its bytes, the number of times it was unescaped and the end of the
+// object, whose events are left in s.ev. On escBad, s.cover holds offsets
+// in the text (see parseObject).
 func (s *scanner) unescapeObject(src []byte, final bool) (text []byte, tab []int, levels, end, status int) {
 	text = src
 	for levels = 1; levels <= maxEscapes; levels++ {
@@ -185,9 +191,7 @@ func (s *scanner) unescapeObject(src []byte, final bool) (text []byte, tab []int
 		if len(text) == 0 || text[0] != '{' {
 			break
 		}
-		evBase := len(s.ev)
 		end, more := s.parseObject(text, 0, final)
-		s.ev = s.ev[:evBase]
 		if end > 0 {
 			return text, tab, levels, end, escOK
 		}

@@ -115,7 +115,7 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 		}
 		break
 	}
-	if len(pairs) < 2 || keys.shape() == noShape {
+	if len(pairs) < 2 || !keys.candidate() {
 		return max(i, p+1), false
 	}
 	raw := []byte{'{'}

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -11,9 +13,10 @@ import (
 )
 
 // FuzzScan checks that scanning any input never panics, that every
-// finding lies inside the input, in order, on the line it says, with a
-// Raw the envelope parser accepts, and that a Reader scanning the input in
-// small steps finds the same.
+// finding lies inside the input, in order, on the line it says, with a Raw
+// the envelope parser accepts as an envelope of a known kind, or else with
+// the error saying why not, and that a Reader given the input one byte at
+// a time, and so scanning it line by line, finds the same.
 func FuzzScan(f *testing.F) {
 	for _, c := range loadCases(f) {
 		f.Add(c.input)
@@ -24,6 +27,8 @@ func FuzzScan(f *testing.F) {
 		"eyJ", "eyJyc3BfY29kZSI6IkZBSUwiLCJyc3BfbXNnIjoieCJ9", "data=&md5=&rsp_code=&rsp_msg=",
 		`{"rsp_code":"A","rsp_msg":"B","data":"QUJD` + "\r\n" + `REVG","md5":"x"}`,
 		strings.Repeat(`{"rsp_code":"A","rsp_msg":"B"}`, 3), "\\u", `{"\ud800":"\udc00"}`,
+		`{"action":null,"merchant_id":"M","data":"QUJD","md5":"x"}`, `{"rsp_code":"A","rsp_code":"B","rsp_msg":"C"}`,
+		`{"action":"A","merchant_id":"M","data":1}`, "data=x&data=y&md5=z&rsp_code=A",
 	} {
 		f.Add([]byte(s))
 	}
@@ -39,15 +44,19 @@ func FuzzScan(f *testing.F) {
 			if fd.Line != line {
 				t.Fatalf("finding %d: line %d, but offset %d is on line %d", i, fd.Line, fd.Start, line)
 			}
-			if fd.Envelope == nil {
-				t.Fatalf("finding %d: no envelope", i)
-			}
-			if _, err := codec.ParseEnvelope(fd.Raw); err != nil {
-				t.Fatalf("finding %d: Raw %q is not an envelope: %v", i, fd.Raw, err)
+			e, err := codec.ParseEnvelope(fd.Raw)
+			switch {
+			case (fd.Envelope == nil) == (fd.Err == nil):
+				t.Fatalf("finding %d: envelope %v and error %v, want exactly one", i, fd.Envelope, fd.Err)
+			case fd.Envelope != nil && (err != nil || e.Kind == 0):
+				t.Fatalf("finding %d: Raw %q is not an envelope of a known kind: %v", i, fd.Raw, err)
+			case fd.Err != nil && err == nil && e.Kind != 0:
+				t.Fatalf("finding %d: Raw %q is an envelope, but the finding says %v", i, fd.Raw, fd.Err)
+			case fd.Err != nil && !errors.As(fd.Err, new(*codec.Error)):
+				t.Fatalf("finding %d: error %v is not a *codec.Error", i, fd.Err)
 			}
 		}
-		r := NewReader(iotest.HalfReader(bytes.NewReader(in)))
-		r.gather = 1
+		r := NewReader(iotest.OneByteReader(bytes.NewReader(in)))
 		for i := 0; ; i++ {
 			fd, err := r.Next()
 			if err == io.EOF {
@@ -59,7 +68,8 @@ func FuzzScan(f *testing.F) {
 			if err != nil {
 				t.Fatalf("Next: %v", err)
 			}
-			if i >= len(got) || fd.Start != got[i].Start || fd.End != got[i].End || fd.Line != got[i].Line || !bytes.Equal(fd.Raw, got[i].Raw) {
+			if i >= len(got) || fd.Start != got[i].Start || fd.End != got[i].End || fd.Line != got[i].Line || !bytes.Equal(fd.Raw, got[i].Raw) ||
+				fmt.Sprint(fd.Err) != fmt.Sprint(got[i].Err) {
 				t.Fatalf("the Reader's finding %d differs from Scan's", i)
 			}
 		}

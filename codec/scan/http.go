@@ -198,7 +198,14 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 	if v.depth+1 > maxDepth {
 		return bs, false, true
 	}
-	if chunked || ls == bs && chunkedLooking(b, ls, le) {
+	looks := false
+	if !chunked && ls == bs {
+		var more bool
+		if looks, more = chunkedLooking(b, ls, le, final); more {
+			return p, true, true
+		}
+	}
+	if chunked || looks {
 		out, tab, end, more, ok := dechunk(b, bs, final)
 		if more {
 			return p, true, true
@@ -212,12 +219,17 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 	if b[bs] == '{' {
 		evBase := len(s.ev)
 		end, more := s.parseObject(b, bs, final)
-		s.ev = s.ev[:evBase]
 		if more {
 			return p, true, true
 		}
 		if end > 0 {
-			be = end
+			// The body is one object: walked without a second parse.
+			for k := evBase; k < len(s.ev); k++ {
+				s.ev[k].start -= bs
+				s.ev[k].end -= bs
+			}
+			s.handleObject(v.sub(bs, end, kind), 0, evBase)
+			return end, false, true
 		}
 	}
 	s.scanView(v.sub(bs, be, kind), 0)
@@ -297,7 +309,7 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 	// By lines.
 	out, tab = out[:0], tab[:0]
 	i, last = p, p
-	sized := false
+	sized, stopped := false, false
 	for i < n {
 		le, has := lineEnd(b, i)
 		if !has && !final {
@@ -313,16 +325,22 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 				if le, _ := lineEnd(b, i); i < n && len(trimCR(b[i:le])) == 0 {
 					i = min(le+1, n)
 				}
+				stopped = true
 				break
 			}
 			continue
 		}
 		if !sized || len(line) == 0 {
+			stopped = true
 			break
 		}
 		add(i, min(le+1, n))
 		i = min(le+1, n)
 		last = i
+	}
+	if !stopped && !final {
+		// The text ended inside the body: the next line may go on with it.
+		return nil, nil, 0, true, false
 	}
 	if len(tab) > 0 {
 		last = tab[len(tab)-1] + 1
@@ -331,10 +349,15 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 }
 
 // chunkedLooking says whether the body line b[ls:le] is a chunk size
-// followed by a line opening a JSON object.
-func chunkedLooking(b []byte, ls, le int) bool {
+// followed by a line opening a JSON object, or that the text must go on
+// for this to be known.
+func chunkedLooking(b []byte, ls, le int, final bool) (looks, more bool) {
 	if _, ok := chunkSize(trimCR(b[ls:le])); !ok || le >= len(b) {
-		return false
+		return false, false
 	}
-	return bytes.HasPrefix(bytes.TrimLeft(b[le+1:min(le+64, len(b))], " \t\r"), []byte{'{'})
+	next := bytes.TrimLeft(b[le+1:min(le+64, len(b))], " \t\r")
+	if len(next) == 0 && le+64 > len(b) && !final {
+		return false, true
+	}
+	return bytes.HasPrefix(next, []byte{'{'}), false
 }

@@ -3,10 +3,15 @@ package scan
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ottpay-toolkit/ottpay/codec"
 )
 
 // A JSON string's content unescapes to its text, and each byte of the
@@ -244,13 +249,41 @@ func TestRobustness(t *testing.T) {
 }
 
 // An object shaped like an envelope that the envelope parser refuses is
-// searched like any other object.
-func TestRefusedShapeIsSearched(t *testing.T) {
+// reported with the parser's reason, and its members are still searched.
+func TestRefusedShapeIsReportedAndSearched(t *testing.T) {
 	env := string(testEnvelopes(t)[0])
 	in := `{"rsp_code":1,"rsp_msg":"not a string code","inner":` + env + `}`
 	got := Scan([]byte(in))
-	if len(got) != 1 || string(got[0].Raw) != env || !slices.Equal(got[0].Via, []string{ViaJSON}) {
-		t.Errorf("%d findings: %v", len(got), got)
+	if len(got) != 2 {
+		t.Fatalf("%d findings, want the broken outer object and the envelope in it:\n%s", len(got), describe([]byte(in), got))
+	}
+	if got[0].Envelope != nil || !errors.Is(got[0].Err, codec.ErrFieldType) || got[0].Start != 0 || got[0].End != len(in) {
+		t.Errorf("first finding [%d,%d) envelope %v error %v, want the whole object with codec.ErrFieldType",
+			got[0].Start, got[0].End, got[0].Envelope, got[0].Err)
+	}
+	if got[1].Envelope == nil || string(got[1].Raw) != env || !slices.Equal(got[1].Via, []string{ViaJSON}) {
+		t.Errorf("second finding: envelope %v via %q, want the inner envelope via json", got[1].Envelope, got[1].Via)
+	}
+}
+
+// A null action or rsp_code leaves an envelope without a kind: it is
+// reported as broken, saying which member is null.
+func TestNullKindIsBroken(t *testing.T) {
+	for _, in := range []string{
+		`{"action":null,"version":"1.0","merchant_id":"M","data":"QUJDREVGR0hJSktMTU5P","md5":"5A917182659DE14DCB3022CA6518F34F"}`,
+		`{"rsp_code":null,"rsp_msg":"ok","data":"QUJDREVGR0hJSktMTU5P","md5":"5A917182659DE14DCB3022CA6518F34F"}`,
+		`{"rep_code":null,"rsp_msg":"failed"}`,
+	} {
+		got := Scan([]byte(in))
+		if len(got) != 1 || got[0].Envelope != nil || !errors.Is(got[0].Err, codec.ErrMissingField) {
+			t.Errorf("%s: %d findings %v, want one broken envelope wrapping codec.ErrMissingField", in, len(got), got)
+			continue
+		}
+		var ce *codec.Error
+		name := in[2 : strings.IndexByte(in[2:], '"')+2]
+		if !errors.As(got[0].Err, &ce) || ce.Layer != codec.LayerEnvelope || !strings.Contains(ce.What, `"`+name+`" is null`) {
+			t.Errorf("%s: error %v, want the envelope layer saying %q is null", in, got[0].Err, name)
+		}
 	}
 }
 
@@ -271,6 +304,58 @@ func TestViaWords(t *testing.T) {
 	for _, v := range known {
 		if !seen[v] {
 			t.Errorf("no case is wrapped as %q", v)
+		}
+	}
+}
+
+// The fast string scan agrees with the careful one on every input: the
+// end of a plain run is found eight bytes at a time, exactly.
+func TestStringScanAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	alphabet := []byte("\"\\/bnu0aF9 +=\n\r\t\x01\x1f\x20\x7f\x80\xff\xc3\xa9QUJD")
+	for range 20000 {
+		b := make([]byte, 1+rng.IntN(40))
+		b[0] = '"'
+		for i := 1; i < len(b); i++ {
+			if rng.IntN(3) == 0 {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				b[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[rng.IntN(64)]
+			}
+		}
+		for from := 0; from < len(b); from++ {
+			want := from
+			for want < len(b) && b[want] != '"' && b[want] != '\\' && b[want] >= 0x20 {
+				want++
+			}
+			if got := plainRun(b, from); got != want {
+				t.Fatalf("plainRun(%q, %d) = %d, want %d", b, from, got, want)
+			}
+		}
+		fe, fs := scanString(b, 0)
+		ce, cs := scanBrokenString(b, 0)
+		if fs != cs || (fs == strOK || fs == strBroken) && fe != ce {
+			t.Fatalf("scanString(%q) = %d %d, the careful scan says %d %d", b, fe, fs, ce, cs)
+		}
+	}
+}
+
+// Many envelopes sharing one span (a Base64 array) are all reported, in
+// order: the index that finds an envelope met twice tells them apart.
+func TestManyEnvelopesInOneSpan(t *testing.T) {
+	var arr []string
+	for i := range 40 {
+		arr = append(arr, fmt.Sprintf(`{"rsp_code":"FAIL","rsp_msg":"attempt %d"}`, i))
+	}
+	b64 := base64.StdEncoding.EncodeToString([]byte("[" + strings.Join(arr, ",") + "]"))
+	in := "batch " + b64 + "\n"
+	got := Scan([]byte(in))
+	if len(got) != len(arr) {
+		t.Fatalf("%d findings, want %d", len(got), len(arr))
+	}
+	for i, f := range got {
+		if string(f.Raw) != arr[i] || f.Start != len("batch ") || f.End != len(in)-1 {
+			t.Errorf("finding %d: %s at [%d,%d), want %s at the Base64 run", i, f.Raw, f.Start, f.End, arr[i])
 		}
 	}
 }

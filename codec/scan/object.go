@@ -1,6 +1,10 @@
 package scan
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // This file finds JSON objects: a strict JSON parser over one object that
 // records, for the walk that follows, every nested object with the
@@ -20,29 +24,30 @@ const (
 	kRspMsg
 )
 
-const kRequest = kAction | kVersion | kMerchant | kData | kMD5
-
-// shape is the envelope shape of an object's member names.
-type shape uint8
-
 const (
-	noShape shape = iota
-	requestShape
-	responseShape
-	callbackShape
+	kRequest = kAction | kVersion | kMerchant | kData | kMD5
+	kRsp     = kRspCode | kRepCode
 )
 
-func (k keySet) shape() shape {
+// candidate says whether an object with these member names is taken for an
+// envelope, whole or broken (see the package doc): the full request shape;
+// a response or callback (rsp_code or rep_code, and rsp_msg); or a data
+// member with a kind member and one more member only envelopes have
+// (action with merchant_id or md5; rsp_code or rep_code with merchant_id
+// or md5). An application's own {"action":"click","data":{...}} or
+// {"code":0,"data":[...]} is not one.
+func (k keySet) candidate() bool {
 	switch {
 	case k&kRequest == kRequest:
-		return requestShape
-	case k&(kRspCode|kRepCode) != 0 && k&kRspMsg != 0:
-		if k&kMerchant != 0 {
-			return callbackShape
-		}
-		return responseShape
+		return true
+	case k&kRsp != 0 && k&kRspMsg != 0:
+		return true
+	case k&kData == 0:
+		return false
+	case k&kAction != 0 && k&(kMerchant|kMD5) != 0:
+		return true
 	}
-	return noShape
+	return k&kRsp != 0 && k&(kMerchant|kMD5) != 0
 }
 
 func keyBit(k []byte) keySet {
@@ -80,10 +85,10 @@ const (
 // event is an object or a string value met while parsing, in text order.
 type event struct {
 	kind       evKind
-	start, end int   // object: '{' to after '}'; string: its content
-	shape      shape // object: its envelope shape
-	repair     bool  // object: a string in it holds raw line breaks
-	next       int   // object: index of the first event after its own
+	start, end int    // object: '{' to after '}'; string: its content
+	keys       keySet // object: the envelope member names it has
+	repair     bool   // object: a string in it holds raw line breaks
+	next       int    // object: index of the first event after its own
 }
 
 type frame struct {
@@ -272,7 +277,7 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			f := st[len(st)-1]
 			st = st[:len(st)-1]
 			e := &s.ev[f.ev]
-			e.end, e.shape, e.repair, e.next = i+1, f.keys.shape(), brk > f.brk, len(s.ev)
+			e.end, e.keys, e.repair, e.next = i+1, f.keys, brk > f.brk, len(s.ev)
 			i++
 			if len(st) == 0 {
 				return i, false
@@ -307,8 +312,79 @@ var b64ish = func() (t [256]bool) {
 }()
 
 // scanString scans the JSON string at b[i] == '"' and returns the offset
-// after its closing quote.
+// after its closing quote, with a status (strOK and the others below).
 func scanString(b []byte, i int) (int, int) {
+	n := len(b)
+	start := i
+	i++
+	for {
+		i = plainRun(b, i)
+		if i >= n {
+			return i, strMore
+		}
+		switch b[i] {
+		case '"':
+			return i + 1, strOK
+		case '\\':
+			if i+1 >= n {
+				return i, strMore
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > n {
+					if isHexPrefix(b[i+2:]) {
+						return i, strMore
+					}
+					return i, strBad
+				}
+				if !isHexPrefix(b[i+2 : i+6]) {
+					return i, strBad
+				}
+				i += 6
+			default:
+				return i, strBad
+			}
+		default:
+			// A control character: a raw line break may be one that broke
+			// Base64 text, which the careful scan below tells.
+			return scanBrokenString(b, start)
+		}
+	}
+}
+
+// plainRun returns the offset of the first byte from b[i] on that ends a
+// run of plain string content: a quote, a backslash or a control
+// character; len(b) when there is none. It reads eight bytes at a time.
+func plainRun(b []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (ones * '"')
+		e := x ^ (ones * '\\')
+		// A byte's high bit is set where it is zero in q or e, or below
+		// 0x20 in x; the lowest byte so marked is exact.
+		m := ((q-ones)&^q | (e-ones)&^e | (x-ones*0x20)&^x) & highs
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
+}
+
+// scanBrokenString is scanString for a string holding a control
+// character: it also tells a raw line break inside Base64-like text,
+// which a copy of a log may have added, from any other.
+func scanBrokenString(b []byte, i int) (int, int) {
 	n := len(b)
 	start := i + 1
 	i = start
@@ -419,13 +495,13 @@ func scanNumber(b []byte, i int) (int, bool) {
 }
 
 // handleObject walks the events of the object parsed at v.b[p:]: each
-// envelope-shaped object is offered, and when it is not taken its members
-// are searched; string values are searched as text.
+// envelope candidate is offered, and unless it was taken as an envelope
+// its members are searched; string values are searched as text.
 func (s *scanner) handleObject(v *view, p, evBase int) {
 	evEnd := len(s.ev)
 	for k := evBase; k < evEnd; {
 		e := s.ev[k]
-		if e.kind == evObject && e.shape != noShape {
+		if e.kind == evObject && e.keys.candidate() {
 			raw, notes := v.b[e.start:e.end], []string(nil)
 			if e.repair {
 				raw = removeBreaks(raw)
@@ -457,11 +533,12 @@ func (s *scanner) scanString(v *view, cs, ce int) {
 	if bytes.IndexByte(content, '\\') < 0 {
 		c = v.sub(cs, ce, ViaJSONString)
 	} else {
-		text, tab := unescapeJSON(content, true)
-		for i := range tab {
-			tab[i] += cs
+		sc := s.scratchFor(v.depth + 1)
+		sc.text, sc.tab = appendUnescaped(sc.text, sc.tab, content, true)
+		for i := range sc.tab {
+			sc.tab[i] += cs
 		}
-		c = v.mapped(text, tab, ViaJSONString)
+		c = v.mapped(sc.text, sc.tab, ViaJSONString)
 	}
 	s.scanView(c, 0)
 }

@@ -16,8 +16,15 @@ const MinBufferSize = 64 << 10
 const (
 	// readSize is the most read from the source at once.
 	readSize = 64 << 10
-	// stepSize is how much new text a Reader gathers before scanning.
+	// stepSize is how much new text a Reader gathers before scanning
+	// while the source has more at once.
 	stepSize = 256 << 10
+	// quickPending is the longest unfinished construct (a pretty-printed
+	// body, an HTTP dump) that is tried again on every new line from a
+	// source that has no more at once; a longer one (say, everything
+	// after an unterminated quote) is tried again once the new text is
+	// an eighth of it, so that the cost stays linear.
+	quickPending = 16 << 10
 	// maxEmptyReads is how many reads without data or error are allowed.
 	maxEmptyReads = 100
 )
@@ -27,24 +34,36 @@ const (
 // construct that is not finished yet (an object, HTTP dump or curl command
 // spanning lines) and the start of its line. Offsets and line numbers
 // count from the start of the stream.
+//
+// While the source has more text at once (a file, a fast pipe) a Reader
+// gathers it in large steps. When a read returns less than asked, as a
+// pipe that is being written to slowly does (tail -f log | ottpay decode),
+// the Reader scans the whole lines it holds at once, so that an envelope
+// is returned as soon as its line is complete. An envelope is returned
+// only once nothing after it can change it: an object spanning lines is
+// returned when its last line has come, never in pieces. (An unfinished
+// construct longer than 16 KB, such as the text after an unterminated
+// quote, is tried again only as more text comes.)
 type Reader struct {
-	src    io.Reader
-	s      *scanner
-	buf    []byte
-	size   int
-	gather int  // new text gathered before a scan
-	off    int  // stream offset of buf[0]
-	lines  int  // line breaks before buf[0]
-	bol    bool // buf[0] begins a line
-	from   int  // where in buf scanning resumes
-	need   int  // unscanned bytes wanted before the next scan
-	force  int  // stream offset: constructs before it may end at the buffer's end
-	last   int  // stream offset of the end of the last construct with findings
-	eof    bool
-	done   bool
-	err    error
-	queue  []Found
-	next   int
+	src     io.Reader
+	s       *scanner
+	buf     []byte
+	size    int
+	gather  int  // new text gathered before a scan
+	off     int  // stream offset of buf[0]
+	lines   int  // line breaks before buf[0]
+	bol     bool // buf[0] begins a line
+	from    int  // where in buf scanning resumes
+	scanned int  // where in buf the text scanned last ended
+	pending int  // length of the unfinished construct at from, or 0
+	need    int  // unscanned bytes wanted before the next scan
+	force   int  // stream offset: constructs before it may end at the buffer's end
+	last    int  // stream offset of the end of the last construct with findings
+	eof     bool
+	done    bool
+	err     error
+	queue   []Found
+	next    int
 }
 
 // NewReader returns a Reader over r holding at most DefaultBufferSize bytes.
@@ -61,8 +80,9 @@ func newReader(r io.Reader, size int, a accepter) *Reader {
 	return &Reader{src: r, s: newScanner(a), size: size, gather: stepSize, bol: true, last: -1, need: stepSize}
 }
 
-// Next returns the next envelope, or io.EOF after the last one. An error
-// reading the stream is returned once the envelopes before it are.
+// Next returns the next envelope, whole or broken (see Found), or io.EOF
+// after the last one. An error reading the stream is returned once the
+// envelopes before it are.
 func (r *Reader) Next() (Found, error) {
 	for {
 		if r.next < len(r.queue) {
@@ -109,8 +129,22 @@ func (r *Reader) fill() {
 			if empty++; empty >= maxEmptyReads {
 				r.eof, r.err = true, io.ErrNoProgress
 			}
+		case n < want && r.quick():
+			// The source has no more for now: scan what is whole.
+			return
 		}
 	}
+}
+
+// quick says whether the text held is worth scanning before more comes:
+// a line was completed since the last scan, and trying an unfinished
+// construct again costs little or is paid for by the new text.
+func (r *Reader) quick() bool {
+	fresh := r.buf[max(r.scanned, r.from):]
+	if bytes.IndexByte(fresh, '\n') < 0 {
+		return false
+	}
+	return r.pending <= quickPending || 8*len(fresh) >= r.pending
 }
 
 // step scans the next part of the stream into the queue.
@@ -130,11 +164,12 @@ func (r *Reader) step() {
 	pending := s.top(r.buf[:end], r.off, r.from, final, r.bol)
 	s.number(r.buf[:end], r.off, 0, r.lines)
 	r.queue, r.next = s.out, 0
+	r.scanned = end
 	if s.lastEnd >= 0 {
 		r.last = r.off + s.lastEnd
 	}
 	if pending < 0 {
-		r.need = r.gather
+		r.need, r.pending = r.gather, 0
 		if final {
 			r.done = true
 			r.buf = nil
@@ -148,6 +183,7 @@ func (r *Reader) step() {
 		r.force = r.off + pending + 1
 	}
 	r.need = max(r.gather, 2*(len(r.buf)-pending))
+	r.pending = end - pending
 	r.drop(pending, pending)
 }
 
@@ -166,4 +202,5 @@ func (r *Reader) drop(p, from int) {
 		r.buf = r.buf[:n]
 	}
 	r.from = from - k
+	r.scanned = max(r.scanned-k, 0)
 }

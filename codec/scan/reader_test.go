@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 )
@@ -261,3 +262,85 @@ func TestReaderNoProgress(t *testing.T) {
 type emptyReader struct{}
 
 func (emptyReader) Read([]byte) (int, error) { return 0, nil }
+
+// A Reader over a stream that is written to slowly, as tail -f writes a
+// log, returns each envelope once its line has come, without waiting for
+// more input; an envelope spanning lines is returned once its last line
+// has come, whole. Each write below waits until Next has returned what
+// the write completed: a Reader that waited for more input would stall
+// the test, which then fails after a generous timeout.
+func TestReaderStreamsLinesAsTheyCome(t *testing.T) {
+	envs := testEnvelopes(t)
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.CloseWithError(errors.New("test over")) })
+	type result struct {
+		f   Found
+		err error
+	}
+	results := make(chan result, 16)
+	go func() {
+		r := NewReader(pr)
+		for {
+			f, err := r.Next()
+			results <- result{f, err}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var sent bytes.Buffer
+	write := func(s string) {
+		t.Helper()
+		sent.WriteString(s)
+		if _, err := io.WriteString(pw, s); err != nil {
+			t.Fatalf("writing to the pipe: %v", err)
+		}
+	}
+	const patience = 60 * time.Second
+	next := func(what string) result {
+		t.Helper()
+		select {
+		case res := <-results:
+			return res
+		case <-time.After(patience):
+			t.Fatalf("Next has not returned %s %v after it was written: the Reader is waiting for more input", what, patience)
+		}
+		return result{}
+	}
+	var got []Found
+	expect := func(what string, env []byte) {
+		t.Helper()
+		res := next(what)
+		if res.err != nil || res.f.Envelope == nil {
+			t.Fatalf("Next returned %v, error %v; want %s", res.f.Envelope, res.err, what)
+		}
+		if e, _ := shapeAccept(env); res.f.Envelope.MD5 != e.MD5 || codeOf(res.f.Envelope) != codeOf(e) {
+			t.Fatalf("Next returned the envelope with md5 %s, want %s", res.f.Envelope.MD5, what)
+		}
+		got = append(got, res.f)
+	}
+
+	write("2024-05-01 12:00:00 INFO listening\n")
+	write("2024-05-01 12:00:01 INFO callback body=" + string(envs[0]) + "\n")
+	expect("the envelope of line 2", envs[0])
+
+	// A pretty-printed body, written in two parts, each ending a line.
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, envs[1], "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	cut := bytes.IndexByte(pretty.Bytes()[pretty.Len()/2:], '\n') + pretty.Len()/2 + 1
+	write("2024-05-01 12:00:02 DEBUG body:\n")
+	write(pretty.String()[:cut])
+	write(pretty.String()[cut:] + "\n")
+	expect("the pretty-printed envelope", envs[1])
+
+	write("2024-05-01 12:00:03 INFO callback body=" + string(envs[2]) + "\n")
+	expect("the envelope of the last line", envs[2])
+
+	pw.Close()
+	if res := next("io.EOF"); res.err != io.EOF {
+		t.Fatalf("after the stream was closed Next returned %v, %v; want io.EOF", res.f.Envelope, res.err)
+	}
+	sameFindings(t, "streamed", got, Scan(sent.Bytes()))
+}

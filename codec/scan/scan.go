@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"errors"
 	"hash/maphash"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
@@ -19,10 +20,20 @@ const (
 	ViaForm         = "form"
 )
 
-// Found is one envelope found in the text.
+// Found is one envelope found in the text, or one broken envelope: an
+// object with the envelope's members (see the package doc) that is not a
+// valid envelope.
 type Found struct {
-	// Envelope is the envelope as codec.ParseEnvelope read it from Raw.
+	// Envelope is the envelope as codec.ParseEnvelope read it from Raw;
+	// nil for a broken envelope.
 	Envelope *codec.Envelope
+	// Err says why a broken envelope is not one: the error of
+	// codec.ParseEnvelope (a *codec.Error wrapping one of the codec's
+	// sentinel errors, such as codec.ErrDuplicate or codec.ErrFieldType),
+	// or, for an envelope whose action or rsp_code is null, a
+	// *codec.Error wrapping codec.ErrMissingField. Nil when Envelope is
+	// set.
+	Err error
 	// Raw is the envelope's JSON text as it was found (after unwrapping).
 	Raw []byte
 	// Start and End are byte offsets of the envelope in the input: of its
@@ -39,7 +50,8 @@ type Found struct {
 	Notes []string
 }
 
-// Scan returns every envelope in text, in order of appearance.
+// Scan returns every envelope in text, whole or broken, in order of
+// appearance.
 func Scan(text []byte) []Found {
 	s := newScanner(codec.ParseEnvelope)
 	s.top(text, 0, 0, true, true)
@@ -75,6 +87,11 @@ type scanner struct {
 	utext [2][]byte // scratch for unescaping
 	utab  [2][]int
 	cmd   command // scratch for curl commands
+	// derived[d] holds the text of the view of depth d derived from its
+	// parent (unescaped, decoded, unquoted), reused by the next such view
+	// of that depth once the first has been scanned: findings keep
+	// copies, never the text itself.
+	derived [maxDepth + 1]scratch
 
 	// The top-level construct being scanned (depth 0).
 	conStart int  // its start in the top view
@@ -85,8 +102,11 @@ type scanner struct {
 	force    int  // constructs starting before force treat the end as final
 	topView  *view
 
-	seed maphash.Seed
-	seen map[dupKey]int
+	// Findings of the current construct indexed by span and text, once
+	// it has more than a few (see found).
+	seed    maphash.Seed
+	seen    map[dupKey]int
+	indexed int // findings from conFirst on that are in seen
 }
 
 type dupKey struct {
@@ -96,6 +116,25 @@ type dupKey struct {
 
 func newScanner(a accepter) *scanner {
 	return &scanner{accept: a, seed: maphash.MakeSeed(), lastEnd: -1}
+}
+
+// scratch is a reusable text and offset table.
+type scratch struct {
+	text []byte
+	tab  []int
+}
+
+// maxKeep bounds the scratch kept between uses, in bytes of text.
+const maxKeep = 256 << 10
+
+// scratchFor returns the scratch for a view of the given depth, emptied.
+func (s *scanner) scratchFor(depth int) *scratch {
+	sc := &s.derived[depth]
+	if cap(sc.text) > maxKeep || cap(sc.tab) > maxKeep {
+		*sc = scratch{} // let a giant go
+	}
+	sc.text, sc.tab = sc.text[:0], sc.tab[:0]
+	return sc
 }
 
 // view is a text being scanned: the input itself, a part of it, or text
@@ -192,8 +231,9 @@ func (s *scanner) begin(v *view, p int, plain bool) {
 		return
 	}
 	s.conStart, s.conPlain, s.conFirst, s.logLine = p, plain, len(s.out), 0
-	if len(s.seen) > 0 {
+	if s.indexed > 0 {
 		clear(s.seen)
+		s.indexed = 0
 	}
 }
 
@@ -226,17 +266,30 @@ func (s *scanner) hasPrefix() bool {
 	return s.logLine > 0
 }
 
-// offer reports v.b[st:en], whose envelope text after unwrapping is raw,
-// if it is an envelope. It returns whether it was.
+// offer reports v.b[st:en], an envelope candidate whose text after
+// unwrapping is raw. It returns whether it was taken as an envelope; a
+// broken one is reported with its error but not taken, so that its members
+// are still searched.
 func (s *scanner) offer(v *view, st, en int, raw []byte, via []string, notes []string) bool {
 	start, end := v.span(st, en)
-	key := dupKey{start, end, maphash.Bytes(s.seed, raw)}
-	if i, ok := s.seen[key]; ok && bytes.Equal(s.out[i].Raw, raw) {
-		return true
+	if f := s.found(start, end, raw); f != nil {
+		return f.Envelope != nil
 	}
 	env, err := s.accept(raw)
-	if err != nil || env == nil {
+	switch {
+	case err == nil && env == nil:
 		return false
+	case err == nil && env.Kind == 0:
+		// A candidate always has action, rsp_code or rep_code: codec
+		// reads a null one as absent, which leaves no kind.
+		env, err = nil, noKind(raw)
+	case err != nil:
+		env = nil
+		if errors.Is(err, codec.ErrMissingField) {
+			if nerr := nullKind(raw); nerr != nil {
+				err = nerr
+			}
+		}
 	}
 	var full []string
 	if s.conPlain && s.hasPrefix() {
@@ -244,12 +297,77 @@ func (s *scanner) offer(v *view, st, en int, raw []byte, via []string, notes []s
 	} else if len(via) > 0 {
 		full = appendVia(via)
 	}
+	s.out = append(s.out, Found{Envelope: env, Err: err, Raw: bytes.Clone(raw), Start: start, End: end, Via: full, Notes: notes})
+	return env != nil
+}
+
+// found returns the finding of the current construct with the span
+// [start, end) and the text raw, if there is one: the same envelope found
+// through two wrappings. A construct with more than a few findings has
+// them indexed, so that the search stays linear.
+func (s *scanner) found(start, end int, raw []byte) *Found {
+	prior := s.out[s.conFirst:]
+	if len(prior) <= 8 {
+		for i := range prior {
+			if f := &prior[i]; f.Start == start && f.End == end && bytes.Equal(f.Raw, raw) {
+				return f
+			}
+		}
+		return nil
+	}
 	if s.seen == nil {
 		s.seen = make(map[dupKey]int)
 	}
-	s.seen[key] = len(s.out)
-	s.out = append(s.out, Found{Envelope: env, Raw: bytes.Clone(raw), Start: start, End: end, Via: full, Notes: notes})
-	return true
+	for ; s.indexed < len(prior); s.indexed++ {
+		f := &prior[s.indexed]
+		s.seen[dupKey{f.Start, f.End, maphash.Bytes(s.seed, f.Raw)}] = s.indexed
+	}
+	if i, ok := s.seen[dupKey{start, end, maphash.Bytes(s.seed, raw)}]; ok && bytes.Equal(prior[i].Raw, raw) {
+		return &prior[i]
+	}
+	return nil
+}
+
+// noKind returns the error for an envelope of unknown kind.
+func noKind(raw []byte) error {
+	if err := nullKind(raw); err != nil {
+		return err
+	}
+	return &codec.Error{
+		Layer: codec.LayerEnvelope,
+		Err:   codec.ErrMissingField,
+		What:  "the envelope has no action and no rsp_code, so it is neither a request nor a response",
+		Hint:  "a request names its action and a response carries its rsp_code, as strings: the sender left them out",
+	}
+}
+
+// nullKind returns the error for an envelope whose kind member (action,
+// rsp_code or rep_code) is null, or nil when none is.
+func nullKind(raw []byte) error {
+	o, err := codec.ParseObject(raw)
+	if err != nil {
+		return nil
+	}
+	for _, m := range o.Members {
+		if m.Value.Kind != codec.Null {
+			continue
+		}
+		hint := "a response or callback carries its code as a string, such as \"SUCCESS\": the sender left it unset"
+		switch m.Key {
+		case "action":
+			hint = "a request names its action as a string, such as \"ACTIVEPAY\": the sender left it unset"
+		case "rsp_code", "rep_code":
+		default:
+			continue
+		}
+		return &codec.Error{
+			Layer: codec.LayerEnvelope,
+			Err:   codec.ErrMissingField,
+			What:  "the member \"" + m.Key + "\" is null, so the message is neither a request nor a response",
+			Hint:  hint,
+		}
+	}
+	return nil
 }
 
 // number fills Line for the findings from out[first:], whose offsets are
@@ -334,7 +452,7 @@ func (s *scanner) scanView(v *view, from int) int {
 		if cl&clBrace != 0 {
 			next, more := s.atBrace(v, i, &ts)
 			if more {
-				return i
+				return s.retract(i)
 			}
 			i = next
 			continue
@@ -343,7 +461,7 @@ func (s *scanner) scanView(v *view, from int) int {
 			s.begin(v, i, false)
 			next, more, ok := s.tryHTTP(v, i)
 			if more {
-				return i
+				return s.retract(i)
 			}
 			if ok {
 				s.end(v, next)
@@ -357,11 +475,18 @@ func (s *scanner) scanView(v *view, from int) int {
 		}
 		next, more := s.atWord(v, i, &ts)
 		if more {
-			return i
+			return s.retract(i)
 		}
 		i = next
 	}
 	return -1
+}
+
+// retract drops the findings of the top-level construct at p, which needs
+// more text: it will be scanned again, whole, once the text has come.
+func (s *scanner) retract(p int) int {
+	s.out = s.out[:s.conFirst]
+	return p
 }
 
 // atBrace tries an object, then an escaped object, at b[p] == '{'.

@@ -238,3 +238,13 @@ func quoteOr(s, empty string) string {
 	}
 	return "“" + s + "”"
 }
+
+// hasSeverity reports whether any problem has severity s.
+func hasSeverity(ps []catalog.Problem, s catalog.Severity) bool {
+	for _, p := range ps {
+		if p.Severity == s {
+			return true
+		}
+	}
+	return false
+}

@@ -182,15 +182,6 @@ func TestEveryCatalogueActionHasAForm(t *testing.T) {
 	}
 }
 
-func hasSeverity(ps []catalog.Problem, s catalog.Severity) bool {
-	for _, p := range ps {
-		if p.Severity == s {
-			return true
-		}
-	}
-	return false
-}
-
 func oneReport(t *testing.T, rs []report.Report) report.Report {
 	t.Helper()
 	if len(rs) != 1 {

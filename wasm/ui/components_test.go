@@ -11,7 +11,7 @@ import (
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
-// Paths into the tree the pages render (see shell): the component's root
+// Paths into the tree the pages render (see Shell): the component's root
 // div, then main, whose children are the page's own.
 func mainPath(p ...int) []int { return append([]int{0, 1}, p...) }
 
@@ -221,7 +221,7 @@ type shellPage struct {
 	update bool
 }
 
-func (p *shellPage) Render() app.UI { return shell(p.active, p.update, app.P().Text("body")) }
+func (p *shellPage) Render() app.UI { return Shell(p.active, p.update, app.P().Text("body")) }
 
 func TestShellMarksTheActivePageAndOffersUpdates(t *testing.T) {
 	p := &shellPage{active: PathKeys, update: true}
@@ -292,5 +292,45 @@ func TestCheckProfileWarnsAboutASecondProfileForOneMerchant(t *testing.T) {
 	// Editing the profile itself raises no such warning.
 	if f := CheckProfile(a, []vault.Profile{a}); len(f.Errors)+len(f.Warnings) != 0 {
 		t.Errorf("editing a clean profile finds %+v", f)
+	}
+}
+
+func TestKeysPageEditsAndDeletesAProfile(t *testing.T) {
+	v := loadAppendixA(t)
+	st := memoryStore(t, profileFor(v))
+	c := &Keys{env: &Env{Store: st}}
+	d := app.NewClientTester(c)
+	defer d.Close()
+	settle(d)
+	if len(c.profiles) != 1 {
+		t.Fatalf("%d profiles", len(c.profiles))
+	}
+	id := c.profiles[0].ID
+
+	// Edit: the form holds the profile; saving replaces it.
+	c.form, c.editing = c.profiles[0], true
+	c.form.Label = "Shop A (UAT)"
+	c.save(d.Context(), app.Event{})
+	c.Update()
+	settle(d)
+	ps, _ := st.List(context.Background())
+	if len(ps) != 1 || ps[0].ID != id || ps[0].Label != "Shop A (UAT)" || ps[0].SignKey != v.SignKey {
+		t.Fatalf("after editing: %v", ps)
+	}
+	if !strings.Contains(c.status, "saved") {
+		t.Errorf("status %q", c.status)
+	}
+
+	// Delete asks first, then removes.
+	c.deleting = id
+	c.Update()
+	d.Consume()
+	if !strings.Contains(app.HTMLString(c), "Its key is gone for good") {
+		t.Error("no confirmation before deleting")
+	}
+	c.remove(d.Context(), id)
+	settle(d)
+	if ps, _ := st.List(context.Background()); len(ps) != 0 || len(c.profiles) != 0 {
+		t.Errorf("after deleting: %v", ps)
 	}
 }

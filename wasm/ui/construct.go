@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/catalog"
@@ -122,7 +124,7 @@ func (c *Construct) fillFromProfile() {
 // Render draws the page.
 func (c *Construct) Render() app.UI {
 	m := Build(c.form, c.profile())
-	return shell(PathConstruct, c.update,
+	return Shell(PathConstruct, c.update,
 		app.H1().Text("Construct"),
 		app.P().Class("lead").Text("Build and sign a request for the OTT Pay API, or a response or callback to test a merchant's own handler."),
 		app.If(c.storeErr != "", app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
@@ -300,9 +302,17 @@ func renderProblems(id string, ps []catalog.Problem) app.UI {
 
 func (c *Construct) renderOutput(m *Message) app.UI {
 	if !m.OK() {
-		return app.Section().ID("construct-output").Class("output", "empty").Body(
-			app.P().Text("The signed message appears here once the form has no errors (required fields are marked *)."),
-		)
+		var missing []string
+		for _, r := range append(append([]Row(nil), m.Rows...), m.PlainRows...) {
+			if hasSeverity(r.Problems, catalog.Error) {
+				missing = append(missing, r.Field.Name)
+			}
+		}
+		msg := "The signed message appears here once the form has no errors (required fields are marked *)."
+		if len(missing) > 0 {
+			msg += " To fix: " + strings.Join(missing, ", ") + "."
+		}
+		return app.Section().ID("construct-output").Class("output", "empty").Body(app.P().Text(msg))
 	}
 	title := "Request envelope"
 	switch m.Kind {

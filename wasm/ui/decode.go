@@ -85,11 +85,8 @@ func (c *Decode) clear(ctx app.Context, e app.Event) {
 
 // Render draws the page.
 func (c *Decode) Render() app.UI {
-	keyType := "password"
-	if c.showKey {
-		keyType = "text"
-	}
-	return shell(PathDecode, c.update,
+	keyClass := secretClass(c.showKey)
+	return Shell(PathDecode, c.update,
 		app.H1().Text("Decode"),
 		app.P().Class("lead").Text("Paste a request, response or callback: a raw body, an HTTP dump, a curl command, log lines, or several mixed together."),
 		app.Textarea().
@@ -106,8 +103,7 @@ func (c *Decode) Render() app.UI {
 			app.Label().For("typed-key").Text("Sign key for this decode only (not saved): "),
 			app.Input().
 				ID("typed-key").
-				Type(keyType).
-				AutoComplete(false).
+				Type("text").Class(keyClass).
 				Attr("autocomplete", "off").
 				Spellcheck(false).
 				Placeholder("leave empty to use the vault").

@@ -158,7 +158,7 @@ func displayName(p vault.Profile) string {
 
 // Render draws the page.
 func (c *Keys) Render() app.UI {
-	return shell(PathKeys, c.update,
+	return Shell(PathKeys, c.update,
 		app.H1().Text("Keys"),
 		app.P().Class("lead").Text("Merchant profiles kept in this browser (IndexedDB). Keys never leave this device; the Decode page picks a key by merchant_id."),
 		app.If(c.storeErr != "", app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
@@ -221,10 +221,7 @@ func (c *Keys) renderForm() app.UI {
 	if c.editing {
 		title = "Edit “" + displayName(c.form) + "”"
 	}
-	keyType := "password"
-	if c.showKey {
-		keyType = "text"
-	}
+	keyClass := secretClass(c.showKey)
 	field := func(id, label, name, value, placeholder string, set func(string)) app.UI {
 		return app.Div().Class("field").Body(
 			app.Label().For(id).Text(label),
@@ -244,7 +241,7 @@ func (c *Keys) renderForm() app.UI {
 		field("profile-operator", "operator_id (optional)", vault.FieldOperatorID, c.form.OperatorID, "0000020156", func(s string) { c.form.OperatorID = s }),
 		app.Div().Class("field").Body(
 			app.Label().For("profile-key").Text("Sign key"),
-			app.Input().ID("profile-key").Type(keyType).Value(c.form.SignKey).
+			app.Input().ID("profile-key").Type("text").Class(keyClass).Value(c.form.SignKey).
 				Spellcheck(false).Attr("autocomplete", "off").
 				OnInput(func(ctx app.Context, e app.Event) {
 					c.form.SignKey = inputValue(ctx)

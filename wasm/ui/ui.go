@@ -99,9 +99,7 @@ func TextFromFragment(escapedFragment string) (string, bool) {
 // Shell is the layout every page shares: the header with the navigation
 // (active names the current route), the reload prompt when update is
 // true, and the page body.
-func Shell(active string, update bool, body ...app.UI) app.UI { return shell(active, update, body...) }
-
-func shell(active string, update bool, body ...app.UI) app.UI {
+func Shell(active string, update bool, body ...app.UI) app.UI {
 	links := make([]app.UI, len(Nav))
 	for i, n := range Nav {
 		a := app.A().Href(Href(n.Path)).Text(n.Label).ID("nav-" + strings.ToLower(n.Label))
@@ -157,4 +155,14 @@ func checkbox(id string, on bool) app.HTMLInput {
 		in = in.Checked(true)
 	}
 	return in
+}
+
+// secretClass is the class of a sign key input: masked on screen with CSS
+// unless shown. The input is not a password field, so the browser's
+// password manager never offers to save a merchant's key.
+func secretClass(shown bool) string {
+	if shown {
+		return "key"
+	}
+	return "key secret"
 }

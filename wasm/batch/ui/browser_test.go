@@ -166,10 +166,16 @@ func TestBrowserPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait(t, ctx, chromedp.Click(chromedp.CSS("#batch-export-csv")))
+	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-notice")))
 	var file string
+	dctx, cancelDL := context.WithTimeout(ctx, time.Minute)
+	defer cancelDL()
 	for ev, err := range progress {
 		if err != nil {
 			t.Fatal(err)
+		}
+		if dctx.Err() != nil {
+			t.Fatal("no download within a minute")
 		}
 		if ev.State == browser.DownloadProgressStateCompleted {
 			file = filepath.Join(dl, ev.GUID)
@@ -221,6 +227,7 @@ func TestBrowserPage(t *testing.T) {
 	}
 	t.Logf("large log (%.1f MB, %d envelopes) decoded in %v; %d frames painted meanwhile, the longest gap %.0f ms",
 		float64(len(big))/1e6, 200*44, took.Round(time.Millisecond), len(gaps), longest)
+	t.Log(eval[string](t, ctx, `document.getElementById('batch-outcome').textContent`))
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -304,7 +304,13 @@ func Download(name, mime string, data []byte) {
 	w := app.Window()
 	u8 := w.Get("Uint8Array").New(len(data))
 	app.CopyBytesToJS(u8, data)
-	blob := w.Get("Blob").New([]any{u8}, map[string]any{"type": mime})
+	// Built in JavaScript: a Go slice or map holding a JS value does not
+	// convert.
+	parts := w.Get("Array").New()
+	parts.Call("push", u8)
+	opts := w.Get("Object").New()
+	opts.Set("type", mime)
+	blob := w.Get("Blob").New(parts, opts)
 	url := w.Get("URL").Call("createObjectURL", blob)
 	a := w.Get("document").Call("createElement", "a")
 	a.Set("href", url)
