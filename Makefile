@@ -3,7 +3,7 @@
 GO        ?= go
 ADDR      ?= 127.0.0.1:8080
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
-FUZZTIME  ?= 5s
+FUZZTIME  ?= 20000x
 BENCHTIME ?= 1s
 BENCHCOUNT ?= 6
 CORPUS    ?= $(CURDIR)/.scratch/peer-corpus
@@ -52,7 +52,7 @@ test-browser:
 fuzz-short:
 	./scripts/fuzz.sh $(FUZZTIME)
 
-## fuzz: every fuzz target for 2 minutes
+## fuzz: every fuzz target for 2 minutes each (longer, by hand)
 fuzz:
 	./scripts/fuzz.sh 2m
 

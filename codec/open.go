@@ -144,7 +144,7 @@ func open(md5, data, signKey string, m *message) (*Opened, *Error) {
 	e := *a.err
 	switch {
 	case e.Err == ErrPadding:
-		e.Hint = "almost always a wrong sign key for this merchant; the upper- and lower-cased key do not work either"
+		e.Hint = "almost always a wrong sign key for this merchant, or an md5 altered or mistyped in the copy (the AES key is derived from it); the upper- and lower-cased key do not work either"
 	default:
 		e.Hint += "; the upper- and lower-cased key do not work either"
 	}

@@ -326,32 +326,43 @@ func scanString(b []byte, i int) (int, int) {
 		case '"':
 			return i + 1, strOK
 		case '\\':
-			if i+1 >= n {
-				return i, strMore
+			next, status := skipEscape(b, i)
+			if status != strOK {
+				return i, status
 			}
-			switch b[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if i+6 > n {
-					if isHexPrefix(b[i+2:]) {
-						return i, strMore
-					}
-					return i, strBad
-				}
-				if !isHexPrefix(b[i+2 : i+6]) {
-					return i, strBad
-				}
-				i += 6
-			default:
-				return i, strBad
-			}
+			i = next
 		default:
 			// A control character: a raw line break may be one that broke
 			// Base64 text, which the careful scan below tells.
 			return scanBrokenString(b, start)
 		}
 	}
+}
+
+// skipEscape checks the escape sequence at b[i] == '\\' inside a JSON
+// string and returns the offset after it with strOK, or strMore when b
+// ends inside it, or strBad when it is not a JSON escape.
+func skipEscape(b []byte, i int) (int, int) {
+	n := len(b)
+	if i+1 >= n {
+		return i, strMore
+	}
+	switch b[i+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return i + 2, strOK
+	case 'u':
+		if i+6 > n {
+			if isHexPrefix(b[i+2:]) {
+				return i, strMore
+			}
+			return i, strBad
+		}
+		if !isHexPrefix(b[i+2 : i+6]) {
+			return i, strBad
+		}
+		return i + 6, strOK
+	}
+	return i, strBad
 }
 
 // plainRun returns the offset of the first byte from b[i] on that ends a
@@ -397,26 +408,11 @@ func scanBrokenString(b []byte, i int) (int, int) {
 			return i + 1, status
 		case c == '\\':
 			plain = false
-			if i+1 >= n {
-				return i, strMore
+			next, st := skipEscape(b, i)
+			if st != strOK {
+				return i, st
 			}
-			switch b[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if i+6 > n {
-					if isHexPrefix(b[i+2:]) {
-						return i, strMore
-					}
-					return i, strBad
-				}
-				if !isHexPrefix(b[i+2 : i+6]) {
-					return i, strBad
-				}
-				i += 6
-			default:
-				return i, strBad
-			}
+			i = next
 		case c < 0x20:
 			if (c != '\n' && c != '\r') || !plain || i-start < 8 {
 				return i, strBad
