@@ -34,9 +34,9 @@ compress_wasm() {
 		return
 	fi
 	rm -f "$WASM.gz" "$WASM.br" "$stamp"
-	gzip -9 -n -c "$WASM" >"$WASM.gz.tmp" && mv "$WASM.gz.tmp" "$WASM.gz"
+	gzip -9 -n -c "$WASM" >"$WASM.gz.$$.tmp" && mv "$WASM.gz.$$.tmp" "$WASM.gz"
 	if command -v brotli >/dev/null 2>&1; then
-		brotli -q 11 -f -o "$WASM.br.tmp" "$WASM" && mv "$WASM.br.tmp" "$WASM.br"
+		brotli -q 11 -f -o "$WASM.br.$$.tmp" "$WASM" && mv "$WASM.br.$$.tmp" "$WASM.br"
 	elif command -v node >/dev/null 2>&1; then
 		node -e '
 			const fs = require("fs"), zlib = require("zlib");
@@ -45,7 +45,7 @@ compress_wasm() {
 				[zlib.constants.BROTLI_PARAM_QUALITY]: 11,
 				[zlib.constants.BROTLI_PARAM_LGWIN]: 24,
 				[zlib.constants.BROTLI_PARAM_SIZE_HINT]: src.length}});
-			fs.writeFileSync(process.argv[2], out);' "$WASM" "$WASM.br.tmp" && mv "$WASM.br.tmp" "$WASM.br"
+			fs.writeFileSync(process.argv[2], out);' "$WASM" "$WASM.br.$$.tmp" && mv "$WASM.br.$$.tmp" "$WASM.br"
 	else
 		log "no brotli command and no node: app.wasm is served with gzip only (apt-get install -y brotli)"
 	fi

@@ -15,12 +15,82 @@
 package main
 
 import (
+	"context"
+	"slices"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	batchui "github.com/ottpay-toolkit/ottpay/wasm/batch/ui"
+	"github.com/ottpay-toolkit/ottpay/wasm/jsapi"
 	"github.com/ottpay-toolkit/ottpay/wasm/ui"
 )
 
 func main() {
-	ui.Register(&ui.Env{Store: openStore()})
+	register(&ui.Env{Store: openStore()})
+	// window.ottpay, for page scripts and the console (a no-op natively).
+	jsapi.Register()
 	app.RunWhenOnBrowser()
 	serverMain()
 }
+
+// register routes every page and lists it in the navigation bar, which
+// the server reads for the service worker's precache list: call it before
+// the app starts or the server is made.
+func register(env *ui.Env) {
+	addNav(ui.NavItem{Path: batchui.Path, Label: "Batch"}, ui.PathDecode)
+	keys := vaultKeys(env.Store)
+	app.RouteFunc(batchui.Path, func() app.Composer {
+		return &batchPage{
+			lock:  &ui.VaultLock{Env: env, Purpose: "decode with the saved keys"},
+			batch: batchui.New(keys),
+		}
+	})
+	ui.Register(env)
+}
+
+// addNav puts item in the navigation bar right after the page at path
+// (at the end when there is none), once.
+func addNav(item ui.NavItem, after string) {
+	at := len(ui.Nav)
+	for i, n := range ui.Nav {
+		if n.Path == item.Path {
+			return
+		}
+		if n.Path == after {
+			at = i + 1
+		}
+	}
+	ui.Nav = slices.Insert(ui.Nav, at, item)
+}
+
+// vaultKeys is the Batch page's KeySource: the sign keys of the vault's
+// profiles by merchant_id, read afresh for every run (the first profile
+// of a merchant wins, as on the Decode page).
+func vaultKeys(st ui.Store) batchui.KeySource {
+	return func(ctx context.Context) (map[string]string, error) {
+		if st == nil {
+			return nil, nil
+		}
+		ps, err := st.List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return ui.DecodeKeys(ps, "").ByMerchant, nil
+	}
+}
+
+// batchPage shows the Batch page in the workbench's layout.
+type batchPage struct {
+	app.Compo
+	lock   *ui.VaultLock // the unlock form, while the vault is locked
+	batch  *batchui.Batch
+	update bool
+}
+
+// OnMount reads whether an update waits.
+func (p *batchPage) OnMount(ctx app.Context) { p.update = ctx.AppUpdateAvailable() }
+
+// OnAppUpdate shows the reload prompt.
+func (p *batchPage) OnAppUpdate(ctx app.Context) { p.update = ctx.AppUpdateAvailable() }
+
+// Render draws the page.
+func (p *batchPage) Render() app.UI { return ui.Shell(batchui.Path, p.update, p.lock, p.batch) }

@@ -16,9 +16,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -115,6 +117,7 @@ type site struct {
 	handler  *app.Handler
 	files    http.Handler
 	appJS    []byte // go-app's app.js, patched (see PatchAppJS)
+	wasmExec []byte // Go's wasm_exec.js (see WasmExecJS)
 }
 
 // encoded is one form of app.wasm.
@@ -172,7 +175,48 @@ func loadSite(root, prefix string) (*site, error) {
 	if s.appJS, err = PatchAppJS(rec.Body.Bytes(), s.handler.Resources.AppWASM()); err != nil {
 		return nil, err
 	}
+	if s.wasmExec, err = WasmExecJS(); err != nil {
+		// go-app's own copy dates from an older Go; it may still run
+		// the app, so serve it rather than nothing.
+		rec := httptest.NewRecorder()
+		s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/wasm_exec.js", nil))
+		s.wasmExec = rec.Body.Bytes()
+		s.warnings = append(s.warnings, err.Error()+"; serving go-app's older copy, which may fail to start an app.wasm built by this Go")
+	}
 	return s, nil
+}
+
+// WasmExecJS returns the wasm_exec.js of the Go toolchain, which starts
+// app.wasm in the page: the loader must come from the Go that built the
+// app, and go-app v9 ships the one of an older Go. It reads
+// GOROOT/lib/wasm/wasm_exec.js, with GOROOT the one this server was built
+// with (or $GOROOT), else the one `go env GOROOT` names.
+func WasmExecJS() ([]byte, error) {
+	var tried []string
+	read := func(root string) []byte {
+		if root == "" {
+			return nil
+		}
+		f := filepath.Join(root, "lib", "wasm", "wasm_exec.js")
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tried = append(tried, f)
+			return nil
+		}
+		return b
+	}
+	if b := read(runtime.GOROOT()); b != nil {
+		return b, nil
+	}
+	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+		if b := read(strings.TrimSpace(string(out))); b != nil {
+			return b, nil
+		}
+	}
+	if len(tried) == 0 {
+		return nil, errors.New("cannot find Go's wasm_exec.js: no GOROOT known (set GOROOT, or put the go command on PATH)")
+	}
+	return nil, fmt.Errorf("cannot read Go's wasm_exec.js (tried %s): set GOROOT to the Go that built app.wasm", strings.Join(tried, ", "))
 }
 
 // PatchAppJS changes go-app's app.js in two ways that make the app
@@ -284,6 +328,10 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == "/web/app.wasm" || p == "/app.wasm":
 		s.serveWasm(w, r)
+	case p == "/wasm_exec.js":
+		h.Set("Content-Type", "application/javascript")
+		h.Set("Cache-Control", "no-cache")
+		w.Write(s.wasmExec)
 	case p == "/app.js":
 		h.Set("Content-Type", "application/javascript")
 		h.Set("Cache-Control", "no-cache")
@@ -380,6 +428,9 @@ func (s *site) writeStatic(dir string) error {
 		return err
 	}
 	if err := os.WriteFile(js, b, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), s.wasmExec, 0o644); err != nil {
 		return err
 	}
 	meta := `<meta http-equiv="Content-Security-Policy" content="` + ContentSecurityPolicy(true) + `">`

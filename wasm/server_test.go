@@ -4,10 +4,13 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,11 +18,13 @@ import (
 	"testing"
 	"time"
 
+	batchui "github.com/ottpay-toolkit/ottpay/wasm/batch/ui"
 	"github.com/ottpay-toolkit/ottpay/wasm/ui"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
 func TestMain(m *testing.M) {
-	ui.Register(&ui.Env{Store: openStore()})
+	register(&ui.Env{Store: openStore()})
 	os.Exit(m.Run())
 }
 
@@ -261,3 +266,158 @@ func TestAppJSLoadsTheWasmCacheablyAndRegistersTheWorkerAfter(t *testing.T) {
 		t.Errorf("an unexpected app.js gives %v", err)
 	}
 }
+
+// goWasmExec is GOROOT/lib/wasm/wasm_exec.js of the go command on PATH,
+// found independently of WasmExecJS.
+func goWasmExec(t *testing.T) []byte {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The page loads app.wasm with the wasm_exec.js of the Go that built it,
+// not go-app's older copy, both served and in a static website.
+func TestWasmExecIsTheOneOfThisGo(t *testing.T) {
+	want := goWasmExec(t)
+	root, _ := fakeRoot(t)
+	s, err := loadSite(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, s, "/wasm_exec.js")
+	if got := body(t, r); got != string(want) {
+		t.Errorf("/wasm_exec.js is not GOROOT/lib/wasm/wasm_exec.js (%d bytes, want %d)", len(got), len(want))
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/javascript" {
+		t.Errorf("/wasm_exec.js: Content-Type %q", ct)
+	}
+	page := body(t, get(t, s, "/"))
+	if !strings.Contains(page, `src="/wasm_exec.js"`) {
+		t.Error("the page does not load /wasm_exec.js")
+	}
+
+	dist := filepath.Join(t.TempDir(), "dist")
+	if err := s.writeStatic(dist); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dist, "wasm_exec.js"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("the static website's wasm_exec.js is not GOROOT's (%d bytes, %v)", len(got), err)
+	}
+	if page, err := os.ReadFile(filepath.Join(dist, strings.TrimPrefix(batchui.Path, "/")+".html")); err != nil || !strings.Contains(string(page), `id="batch-decode"`) {
+		t.Errorf("the static website has no Batch page: %v", err)
+	}
+}
+
+// The Batch page is routed, listed in the navigation right after Decode,
+// drawn in the workbench's layout, and precached for offline use.
+func TestBatchPageIsRoutedListedAndPrecached(t *testing.T) {
+	paths := ui.Paths()
+	if len(paths) < 2 || paths[0] != ui.PathDecode || paths[1] != batchui.Path {
+		t.Fatalf("navigation %v: want the Batch page right after Decode", paths)
+	}
+	n := len(ui.Nav)
+	addNav(ui.NavItem{Path: batchui.Path, Label: "Batch"}, ui.PathDecode)
+	if len(ui.Nav) != n {
+		t.Error("adding the Batch page twice lists it twice")
+	}
+	root, _ := fakeRoot(t)
+	s, err := loadSite(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, s, batchui.Path)
+	page := body(t, r)
+	if r.StatusCode != 200 {
+		t.Fatalf("%s: status %d", batchui.Path, r.StatusCode)
+	}
+	for _, want := range []string{`class="wb"`, `id="nav-batch"`, `id="batch-decode"`, `id="batch-text"`, `class="wb-footer"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Batch page lacks %s", want)
+		}
+	}
+	if !regexp.MustCompile(`<a[^>]*(id="nav-batch"[^>]*class="active"|class="active"[^>]*id="nav-batch")`).MatchString(page) {
+		t.Error("the navigation does not mark Batch as the current page")
+	}
+	if worker := body(t, get(t, s, "/app-worker.js")); !strings.Contains(worker, `"`+batchui.Path+`"`) {
+		t.Errorf("the service worker does not precache %s", batchui.Path)
+	}
+}
+
+// web/workbench.css, which the server serves, carries every rule of the
+// Batch page's batch.css.
+func TestWorkbenchCSSCarriesTheBatchRules(t *testing.T) {
+	css, err := os.ReadFile(filepath.Join("..", "web", "workbench.css"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := os.ReadFile(filepath.Join("batch", "ui", "batch.css"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rules, ok := strings.Cut(string(batch), "*/")
+	if !ok {
+		t.Fatal("batch.css does not open with its comment")
+	}
+	n := 0
+	for _, line := range strings.Split(rules, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		n++
+		if !strings.Contains(string(css), line) {
+			t.Errorf("web/workbench.css lacks the rule of batch.css: %s", line)
+		}
+	}
+	if n < 10 {
+		t.Errorf("batch.css has %d rules: the file was not read as expected", n)
+	}
+}
+
+// The Batch page decodes with the vault's keys by merchant_id, and a vault
+// that cannot be read says why.
+func TestVaultKeysFeedTheBatchPage(t *testing.T) {
+	ctx := context.Background()
+	st := vault.NewMemory(vault.Options{})
+	for _, p := range []vault.Profile{
+		{Label: "A", MerchantID: "ON00004652", SignKey: "6698851A525C9433"},
+		{Label: "B", MerchantID: "QC00005496", SignKey: "A8B5FE540E38A5A9"},
+	} {
+		if _, err := st.Put(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys, err := vaultKeys(st)(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 || keys["ON00004652"] != "6698851A525C9433" || keys["QC00005496"] != "A8B5FE540E38A5A9" {
+		t.Errorf("keys %v", keys)
+	}
+	broken := errors.New("the vault is locked")
+	if _, err := vaultKeys(failingStore{broken})(ctx); !errors.Is(err, broken) {
+		t.Errorf("a vault that fails gives %v", err)
+	}
+	if keys, err := vaultKeys(nil)(ctx); err != nil || len(keys) != 0 {
+		t.Errorf("no vault gives %v, %v", keys, err)
+	}
+}
+
+// failingStore is a vault whose every call fails.
+type failingStore struct{ err error }
+
+func (f failingStore) List(context.Context) ([]vault.Profile, error) { return nil, f.err }
+func (f failingStore) Get(context.Context, string) (vault.Profile, error) {
+	return vault.Profile{}, f.err
+}
+func (f failingStore) Put(context.Context, vault.Profile) (vault.Profile, error) {
+	return vault.Profile{}, f.err
+}
+func (f failingStore) Delete(context.Context, string) error { return f.err }

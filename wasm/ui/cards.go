@@ -9,6 +9,7 @@ import (
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/catalog"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
+	"github.com/ottpay-toolkit/ottpay/wasm/qr"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
@@ -71,6 +72,14 @@ type Card struct {
 	Warnings []string
 	// Steps is the worked decode, when the data was decrypted.
 	Steps *Steps
+
+	// CodeURL is the payment link (code_url) of the decrypted data, ""
+	// when it carries none.
+	CodeURL string
+	// QR is CodeURL drawn as a QR code, an <svg> element made on the
+	// device; "" when it is not drawn, and QRNote says why.
+	QR     string
+	QRNote string
 }
 
 // Failure says which layer failed, what was wrong, and the likely cause.
@@ -192,7 +201,42 @@ func buildCard(n int, r *report.Report, profiles []vault.Profile, typed bool) Ca
 	if r.Opened != nil {
 		c.Steps = stepsOf(r.MD5, r.Opened)
 	}
+	c.CodeURL, c.QR, c.QRNote = codeURLQR(r)
 	return c
+}
+
+// CodeURLFields are the members of decrypted data that hold a payment link
+// to show as a QR code, in the spellings the documentation uses.
+var CodeURLFields = []string{"code_url", "codeUrl"}
+
+// codeURLQR finds the payment link of a report's data and draws it as a
+// QR code. Only verified data is drawn: a link in data whose md5 does not
+// verify may have been changed, and a phone would pay whoever changed it.
+func codeURLQR(r *report.Report) (link, svg, note string) {
+	if r.Data == nil {
+		return "", "", ""
+	}
+	name := ""
+	for _, f := range CodeURLFields {
+		if v, ok := r.Data.Get(f); ok && v.Kind == codec.String && strings.TrimSpace(v.Text) != "" {
+			link, name = v.Text, f
+			break
+		}
+	}
+	if link == "" {
+		return "", "", ""
+	}
+	if !r.Verified {
+		return link, "", "No QR code: the md5 of this data did not verify, so the " + name + " may have been changed. Do not pay with it."
+	}
+	svg, err := qr.SVG(link)
+	switch {
+	case errors.Is(err, qr.ErrTooLong):
+		note = fmt.Sprintf("No QR code: this %s is %d bytes, too long for a QR code a phone can scan reliably (at most %d). Copy the link below instead.", name, len(link), qr.MaxText)
+	case err != nil:
+		note = "No QR code: " + strings.TrimPrefix(err.Error(), "qr: ") + "."
+	}
+	return link, svg, note
 }
 
 func cardTitle(r *report.Report) string {

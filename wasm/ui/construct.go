@@ -28,6 +28,8 @@ type Construct struct {
 	touched map[string]bool
 	copied  string
 	update  bool
+
+	lock lockGate // the unlock form, while the vault is locked
 }
 
 // OnInit picks the default action, on the server (pre-rendering) and in
@@ -38,9 +40,15 @@ func (c *Construct) OnInit() {
 	}
 }
 
-// OnMount loads the vault's profiles.
+// OnMount loads the vault's profiles, and watches the auto-lock.
 func (c *Construct) OnMount(ctx app.Context) {
 	c.update = ctx.AppUpdateAvailable()
+	c.loadProfiles(ctx)
+	c.lock.mount(ctx, c.env, c.loadProfiles)
+}
+
+// loadProfiles reads the vault's profiles (none while it is locked).
+func (c *Construct) loadProfiles(ctx app.Context) {
 	if c.env == nil || c.env.Store == nil {
 		c.loaded = true
 		return
@@ -49,7 +57,7 @@ func (c *Construct) OnMount(ctx app.Context) {
 	ctx.Async(func() {
 		ps, err := st.List(ctx)
 		ctx.Dispatch(func(ctx app.Context) {
-			c.profiles, c.loaded, c.storeErr = ps, true, errText(err)
+			c.profiles, c.loaded, c.storeErr = ps, true, c.lock.note(err)
 			if c.profile() == nil && len(ps) > 0 {
 				c.setProfile(ps[0].ID)
 			}
@@ -128,6 +136,7 @@ func (c *Construct) Render() app.UI {
 		app.H1().Text("Construct"),
 		app.P().Class("lead").Text("Build and sign a request for the OTT Pay API, or a response or callback to test a merchant's own handler."),
 		app.If(c.storeErr != "", app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
+		c.lock.render(c.env, "sign with the saved keys", true, c.loadProfiles),
 		app.Div().Class("form").Body(
 			c.renderChoices(&m),
 			c.renderReply(&m),
@@ -147,6 +156,8 @@ func (c *Construct) renderChoices(m *Message) app.UI {
 	switch {
 	case !c.loaded:
 		profile = app.Span().Text("Loading the key vault…")
+	case c.lock.locked:
+		profile = app.Span().ID("construct-locked").Text("The key vault is locked: unlock it above.")
 	case len(c.profiles) == 0:
 		profile = app.Span().ID("construct-no-profile").Body(
 			app.Text("The vault holds no merchant profile: "),

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"github.com/ottpay-toolkit/ottpay/wasm/share"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
@@ -27,21 +30,51 @@ type Decode struct {
 	reveal map[int]bool // AES key revealed, by card number
 	copied string       // id of the copy button last used
 	update bool
+
+	lock lockGate // the unlock form, while the vault is locked
+
+	shareURL string // the share link of the text, once asked for
+	shareErr string // why no share link was made, or a shared link is unreadable
 }
 
 // OnMount loads the vault's profiles.
 func (c *Decode) OnMount(ctx app.Context) {
 	c.update = ctx.AppUpdateAvailable()
 	c.loadProfiles(ctx)
+	c.lock.mount(ctx, c.env, c.loadProfiles)
 }
 
 // OnNav takes the text carried in the URL fragment by a "decode this" or
-// share link.
+// share link; the vault's keys decode it once they are loaded.
 func (c *Decode) OnNav(ctx app.Context) {
-	if t, ok := TextFromFragment(ctx.Page().URL().EscapedFragment()); ok {
-		c.text = t
+	t, err := share.FromURL(ctx.Page().URL())
+	switch {
+	case err == nil:
+		c.text, c.shareURL, c.shareErr = t, "", ""
 		c.decode()
+	case !errors.Is(err, share.ErrNoMessage):
+		c.shareErr = "This link's message cannot be read. " + ShareError(err)
 	}
+}
+
+// share makes the share link of the pasted text, refusing text that holds
+// a sign key of the vault or the typed key.
+func (c *Decode) share(ctx app.Context, e app.Event) {
+	c.shareURL, c.shareErr = "", ""
+	switch {
+	case !c.loaded:
+		c.shareErr = "The key vault is still opening: try again in a moment (the text is checked for sign keys before a link is made)."
+		return
+	case c.storeErr != "":
+		c.shareErr = "No link made: the key vault cannot be read (" + c.storeErr + "), so the text cannot be checked for sign keys. Fix the vault on the Keys page first."
+		return
+	}
+	link, err := ShareLink(ctx.Page().URL(), c.text, c.profiles, c.typedKey)
+	if err != nil {
+		c.shareErr = "No link made. " + ShareError(err)
+		return
+	}
+	c.shareURL = link
 }
 
 // OnAppUpdate shows the reload prompt.
@@ -57,6 +90,7 @@ func (c *Decode) loadProfiles(ctx app.Context) {
 		ps, err := st.List(ctx)
 		ctx.Dispatch(func(ctx app.Context) {
 			c.profiles, c.loaded, c.storeErr = ps, true, errText(err)
+			c.lock.note(err)
 			c.decode()
 		})
 	})
@@ -70,6 +104,7 @@ func (c *Decode) decode() {
 
 func (c *Decode) onText(ctx app.Context, e app.Event) {
 	c.text = inputValue(ctx)
+	c.shareURL, c.shareErr = "", ""
 	c.decode()
 }
 
@@ -80,6 +115,7 @@ func (c *Decode) onKey(ctx app.Context, e app.Event) {
 
 func (c *Decode) clear(ctx app.Context, e app.Event) {
 	c.text, c.typedKey = "", ""
+	c.shareURL, c.shareErr = "", ""
 	c.decode()
 }
 
@@ -116,9 +152,21 @@ func (c *Decode) Render() app.UI {
 				app.Text(" show"),
 			),
 			app.Button().ID("clear").Class("secondary").Text("Clear").OnClick(c.clear),
+			app.Button().ID("share-link").Class("secondary").Text("Share link").
+				Title("A link to this page carrying the pasted text, never a key").
+				Disabled(strings.TrimSpace(c.text) == "").OnClick(c.share),
 		),
-		app.If(c.storeErr != "", app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
-		app.If(c.loaded && len(c.profiles) == 0 && c.typedKey == "" && c.text != "",
+		app.If(c.shareURL != "", app.Div().ID("share").Class("share").Body(
+			app.Label().For("share-url").Text("Link to the pasted text: "),
+			app.Input().ID("share-url").Type("text").ReadOnly(true).Spellcheck(false).
+				Attr("autocomplete", "off").Value(c.shareURL),
+			c.copyButton("share-copy", "Copy link", c.shareURL),
+			app.P().Class("hint").Text("The text travels in the link's #fragment, which browsers never send to a server, and the link never holds a key: whoever opens it decodes with the keys in their own vault."),
+		)),
+		app.If(c.shareErr != "", app.P().ID("share-error").Class("error").Text(c.shareErr)),
+		app.If(c.storeErr != "" && !c.lock.locked, app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
+		c.lock.render(c.env, "decode with the saved keys", true, c.loadProfiles),
+		app.If(c.loaded && len(c.profiles) == 0 && c.typedKey == "" && c.text != "" && !c.lock.locked,
 			app.P().Class("hint").Body(
 				app.Text("The vault holds no keys yet: "),
 				app.A().Href(Href(PathKeys)).Text("add a merchant profile"),
@@ -147,6 +195,7 @@ func (c *Decode) renderCard(k *Card) app.UI {
 			app.Range(k.Warnings).Slice(func(i int) app.UI { return app.Li().Text(k.Warnings[i]) }),
 		)),
 		c.renderFields(k),
+		renderQR(id, k),
 		app.Div().Class("actions").Body(
 			app.If(k.DataJSON != "", c.copyButton(id+"-copy-json", "Copy decrypted JSON", k.DataJSON)),
 			app.If(k.Kind != "", c.copyButton(id+"-copy-report", "Copy report", k.ReportJSON)),
@@ -160,6 +209,26 @@ func (c *Decode) renderCard(k *Card) app.UI {
 				})),
 		),
 		c.renderSteps(id, n, k.Steps),
+	)
+}
+
+// renderQR shows the payment link of the data as a QR code drawn on the
+// device, with the link as text below it, or says why there is no code.
+func renderQR(id string, k *Card) app.UI {
+	if k.CodeURL == "" {
+		return nil
+	}
+	label := "Payment link (code_url)"
+	if k.QR != "" {
+		label = "QR code of the payment link (code_url), for a phone to scan"
+	}
+	return app.Figure().ID(id+"-qr").Class("qr").Aria("label", label).Body(
+		app.If(k.QR != "", app.Div().Class("qr-code").Body(app.Raw(k.QR))),
+		app.If(k.QRNote != "", app.P().Class("qr-note").Text(k.QRNote)),
+		app.FigCaption().Body(
+			app.Text("Payment link: "),
+			app.Code().Class("qr-url").Text(k.CodeURL),
+		),
 	)
 }
 

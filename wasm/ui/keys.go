@@ -45,12 +45,18 @@ type Keys struct {
 	confirm  bool // warnings were shown; the next save goes through
 	deleting string
 	update   bool
+
+	lock    lockGate      // the unlock form, while the vault is locked
+	vstatus *vault.Status // the vault's state as last read; nil without a Vault
+	pass    passForm      // set, change or remove the passphrase
+	backup  backupForm    // export and import
 }
 
-// OnMount loads the profiles.
+// OnMount loads the profiles, and watches the auto-lock.
 func (c *Keys) OnMount(ctx app.Context) {
 	c.update = ctx.AppUpdateAvailable()
 	c.reload(ctx)
+	c.lock.mount(ctx, c.env, c.reload)
 }
 
 // OnAppUpdate shows the reload prompt.
@@ -63,16 +69,32 @@ func (c *Keys) store() Store {
 	return c.env.Store
 }
 
+// reload reads the profiles and the vault's state. While the vault is
+// locked, the page keeps no profile and no half-typed key.
 func (c *Keys) reload(ctx app.Context) {
 	st := c.store()
 	if st == nil {
 		c.loaded = true
 		return
 	}
+	v := c.vault()
 	ctx.Async(func() {
 		ps, err := st.List(ctx)
+		var status *vault.Status
+		if v != nil {
+			if s, err := v.Status(ctx); err == nil {
+				status = &s
+			}
+		}
 		ctx.Dispatch(func(ctx app.Context) {
-			c.profiles, c.loaded, c.storeErr = ps, true, errText(err)
+			c.profiles, c.loaded, c.storeErr = ps, true, c.lock.note(err)
+			c.vstatus = status
+			if c.lock.locked {
+				c.resetForm()
+				c.deleting = ""
+				c.pass = passForm{}
+				c.backup = backupForm{}
+			}
 		})
 	})
 }
@@ -163,9 +185,22 @@ func (c *Keys) Render() app.UI {
 		app.P().Class("lead").Text("Merchant profiles kept in this browser (IndexedDB). Keys never leave this device; the Decode page picks a key by merchant_id."),
 		app.If(c.storeErr != "", app.P().Class("error").ID("store-error").Text("Key vault: "+c.storeErr)),
 		app.If(c.status != "", app.P().Class("status").ID("keys-status").Text(c.status)),
-		c.renderList(),
-		c.renderForm(),
+		c.lock.render(c.env, c.unlockPurpose(), false, c.reload),
+		app.If(!c.lock.locked,
+			c.renderList(),
+			c.renderForm(),
+			c.renderVault(),
+			c.renderBackup(),
+		),
 	)
+}
+
+// unlockPurpose says what unlocking gives on this page.
+func (c *Keys) unlockPurpose() string {
+	if c.vstatus != nil && c.vstatus.Profiles > 0 {
+		return "see and use its " + plural(c.vstatus.Profiles, "merchant profile")
+	}
+	return "see and use its merchant profiles"
 }
 
 func (c *Keys) renderList() app.UI {

@@ -8,6 +8,8 @@
 package ui
 
 import (
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -51,6 +53,9 @@ type Store = vault.Store
 type Env struct {
 	// Store holds the merchant profiles.
 	Store Store
+	// Vault administers the vault behind Store: its passphrase, auto-lock
+	// and backups. When nil, Store is used if it implements Vault.
+	Vault Vault
 }
 
 // Register routes the three pages, each built with env.
@@ -94,6 +99,62 @@ func DecodeLink(text string) string {
 func TextFromFragment(escapedFragment string) (string, bool) {
 	text, err := share.Parse(escapedFragment)
 	return text, err == nil
+}
+
+// ShareLink returns the absolute link to the Decode page of the app shown
+// at page (the current page's URL) carrying text in its fragment, for
+// someone else to open. The link is refused with an error wrapping
+// share.ErrContainsKey when text holds the sign key of any of profiles or
+// the key typed for this decode (typed, may be empty): a link carries a
+// message, never a key, and the receiver decodes with their own vault.
+func ShareLink(page *url.URL, text string, profiles []vault.Profile, typed string) (string, error) {
+	base := url.URL{Path: Href(PathDecode)}
+	if page != nil {
+		base.Scheme, base.Host = page.Scheme, page.Host
+	}
+	return share.Link(base.String(), text, ShareKeys(profiles, typed))
+}
+
+// ShareKeys names every sign key of profiles, and typed, for share.Link's
+// check: a profile by its label and merchant_id, the typed key as such.
+// The names go into the error message; the keys never do.
+func ShareKeys(profiles []vault.Profile, typed string) map[string]string {
+	keys := make(map[string]string, len(profiles)+1)
+	add := func(name, key string) {
+		if key == "" {
+			return
+		}
+		n := name
+		for i := 2; ; i++ {
+			if _, dup := keys[n]; !dup {
+				break
+			}
+			n = name + " #" + strconv.Itoa(i)
+		}
+		keys[n] = key
+	}
+	for _, p := range profiles {
+		name := "merchant " + p.MerchantID
+		if p.Label != "" && p.Label != p.MerchantID {
+			name = "“" + p.Label + "” (" + name + ")"
+		}
+		add(name, p.SignKey)
+	}
+	add("the key typed above", typed)
+	return keys
+}
+
+// ShareError words a failure of ShareLink, or of reading a shared link,
+// for the page: what is wrong and what to do, without the package prefix.
+func ShareError(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := strings.TrimPrefix(err.Error(), "share: ")
+	if msg == "" {
+		return ""
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
 }
 
 // Shell is the layout every page shares: the header with the navigation

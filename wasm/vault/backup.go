@@ -28,9 +28,6 @@ const MaxBackupSize = 8 << 20
 
 var backupAAD = []byte("ottpay-vault-backup/1")
 
-// BackupFileName is a suggested name for an exported backup file.
-const BackupFileName = "ottpay-keys.backup.json"
-
 type backupFile struct {
 	Format  string    `json:"format"`
 	Version int       `json:"version"`

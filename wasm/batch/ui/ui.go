@@ -362,7 +362,10 @@ func (c *Batch) renderInput() app.UI {
 				),
 				app.Label().Class("inline").Body(
 					app.Text("Key for merchants not in the vault: "),
-					app.Input().ID("batch-key").Type("password").AutoComplete(false).
+					// Masked with CSS, not a password field: the browser's
+					// password manager must never offer to save a key.
+					app.Input().ID("batch-key").Type("text").Class("key", "secret").
+						Attr("autocomplete", "off").Spellcheck(false).
 						Placeholder("optional, not saved").
 						OnInput(func(ctx app.Context, e app.Event) { c.typedKey = ctx.JSSrc().Get("value").String() }),
 				),
