@@ -219,7 +219,8 @@ func (e *events) all(list *[]string) []string {
 
 // startBrowser starts Chromium with the flags the project uses, on
 // userDataDir, and records network and console events into ev (if not
-// nil).
+// nil). The browser closes when t ends, so userDataDir must outlive t:
+// in a subtest, pass the parent's TempDir, never the subtest's.
 func startBrowser(t testing.TB, userDataDir string, ev *events) *browser {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{

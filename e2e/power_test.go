@@ -221,7 +221,7 @@ func TestPowerFeatures(t *testing.T) {
 		if shared == "" {
 			t.Fatal("no share link was made (see the share link subtest)")
 		}
-		b2 := startBrowser(outer, t.TempDir(), ev)
+		b2 := startBrowser(outer, outer.TempDir(), ev)
 		b2.run(t, "second profile", chromedp.Navigate(srv.URL+"/keys"), appReady())
 		addProfile(t, b2, "Receiver's copy", merchantID, v.SignKey)
 		var pasted, note string

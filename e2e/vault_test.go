@@ -309,7 +309,7 @@ func TestVaultLockAndBackup(t *testing.T) {
 		if err := os.WriteFile(file, backup, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		b2 := startBrowser(outer, t.TempDir(), ev)
+		b2 := startBrowser(outer, outer.TempDir(), ev)
 		b2.run(t, "fresh keys page",
 			chromedp.Navigate(srv.URL+"/keys"),
 			appReady(),

@@ -351,36 +351,6 @@ func TestBatchPageIsRoutedListedAndPrecached(t *testing.T) {
 	}
 }
 
-// web/workbench.css, which the server serves, carries every rule of the
-// Batch page's batch.css.
-func TestWorkbenchCSSCarriesTheBatchRules(t *testing.T) {
-	css, err := os.ReadFile(filepath.Join("..", "web", "workbench.css"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	batch, err := os.ReadFile(filepath.Join("batch", "ui", "batch.css"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rules, ok := strings.Cut(string(batch), "*/")
-	if !ok {
-		t.Fatal("batch.css does not open with its comment")
-	}
-	n := 0
-	for _, line := range strings.Split(rules, "\n") {
-		if line = strings.TrimSpace(line); line == "" {
-			continue
-		}
-		n++
-		if !strings.Contains(string(css), line) {
-			t.Errorf("web/workbench.css lacks the rule of batch.css: %s", line)
-		}
-	}
-	if n < 10 {
-		t.Errorf("batch.css has %d rules: the file was not read as expected", n)
-	}
-}
-
 // The Batch page decodes with the vault's keys by merchant_id, and a vault
 // that cannot be read says why.
 func TestVaultKeysFeedTheBatchPage(t *testing.T) {

@@ -198,6 +198,34 @@ func copyText(s string) {
 	clip.Call("writeText", s)
 }
 
+// Download saves data as a file named name through a Blob and a temporary
+// link: nothing leaves the device. It does nothing outside a browser.
+func Download(name, mime string, data []byte) {
+	if !app.IsClient {
+		return
+	}
+	w := app.Window()
+	u8 := w.Get("Uint8Array").New(len(data))
+	app.CopyBytesToJS(u8, data)
+	parts := w.Get("Array").New()
+	parts.Call("push", u8)
+	opts := w.Get("Object").New()
+	opts.Set("type", mime)
+	blob := w.Get("Blob").New(parts, opts)
+	url := w.Get("URL").Call("createObjectURL", blob)
+	a := w.Get("document").Call("createElement", "a")
+	a.Set("href", url)
+	a.Set("download", name)
+	a.Call("click")
+	var revoke app.Func
+	revoke = app.FuncOf(func(app.Value, []app.Value) any {
+		w.Get("URL").Call("revokeObjectURL", url)
+		revoke.Release()
+		return nil
+	})
+	w.Call("setTimeout", revoke, 10000)
+}
+
 // inputValue is the value of the element an event came from.
 func inputValue(ctx app.Context) string {
 	return ctx.JSSrc().Get("value").String()

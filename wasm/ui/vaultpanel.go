@@ -207,7 +207,7 @@ func (c *Keys) exportBackup(ctx app.Context) {
 				return
 			}
 			name := BackupName(time.Now())
-			download(name, "application/json", data)
+			Download(name, "application/json", data)
 			c.status = "Backup of " + plural(n, "profile") + " saved as " + name + ", encrypted with the passphrase you typed: keep that passphrase, the file cannot be read without it."
 		})
 	})
@@ -546,34 +546,6 @@ func (c *Keys) renderPreview() app.UI {
 				}),
 		),
 	)
-}
-
-// download saves data as a file named name through a Blob and a temporary
-// link: nothing leaves the device. It does nothing outside a browser.
-func download(name, mime string, data []byte) {
-	if !app.IsClient {
-		return
-	}
-	w := app.Window()
-	u8 := w.Get("Uint8Array").New(len(data))
-	app.CopyBytesToJS(u8, data)
-	parts := w.Get("Array").New()
-	parts.Call("push", u8)
-	opts := w.Get("Object").New()
-	opts.Set("type", mime)
-	blob := w.Get("Blob").New(parts, opts)
-	url := w.Get("URL").Call("createObjectURL", blob)
-	a := w.Get("document").Call("createElement", "a")
-	a.Set("href", url)
-	a.Set("download", name)
-	a.Call("click")
-	var revoke app.Func
-	revoke = app.FuncOf(func(app.Value, []app.Value) any {
-		w.Get("URL").Call("revokeObjectURL", url)
-		revoke.Release()
-		return nil
-	})
-	w.Call("setTimeout", revoke, 10000)
 }
 
 // thousands writes n with commas between groups of three digits.

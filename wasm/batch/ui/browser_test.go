@@ -84,7 +84,9 @@ func startPageNoWait(t *testing.T) (context.Context, string) {
 
 func startPage(t *testing.T) (context.Context, string) {
 	ctx, url := startPageNoWait(t)
-	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS("#batch-decode")))
+	// The pre-rendered page shows before the app runs; its controls
+	// respond once the page is mounted.
+	wait(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#batch[data-ready="true"] #batch-decode`)))
 	return ctx, url
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
 	"github.com/ottpay-toolkit/ottpay/wasm/batch"
+	workbench "github.com/ottpay-toolkit/ottpay/wasm/ui"
 )
 
 // Path is the route of the Batch page.
@@ -63,6 +64,8 @@ type Batch struct {
 	page    int
 	detail  int // Index of the row shown in detail, or -1
 	notice  string
+
+	mounted bool // the page runs in the browser: its controls respond
 }
 
 // New returns the Batch page decoding with the keys of keys.
@@ -73,6 +76,12 @@ func New(keys KeySource) *Batch {
 		clock:  time.Now,
 		detail: -1,
 	}
+}
+
+// OnMount marks the page as running (data-ready="true"): until then the
+// browser shows the pre-rendered page, whose controls do nothing yet.
+func (c *Batch) OnMount(ctx app.Context) {
+	ctx.Dispatch(func(app.Context) { c.mounted = true })
 }
 
 // OnDismount stops a running decode when the page is left.
@@ -292,39 +301,12 @@ func (c *Batch) export(jsonl bool) {
 		}
 		c.notice = fmt.Sprintf("Exported %s as %s.", plural(c.table.Len(), "row"), name)
 	}
-	Download(name, mime, []byte(b.String()))
-}
-
-// Download saves data as a file named name, through a Blob and a temporary
-// link: nothing leaves the device. It does nothing outside a browser.
-func Download(name, mime string, data []byte) {
-	if app.IsServer {
-		return
-	}
-	w := app.Window()
-	u8 := w.Get("Uint8Array").New(len(data))
-	app.CopyBytesToJS(u8, data)
-	// Built in JavaScript: a Go slice or map holding a JS value does not
-	// convert.
-	parts := w.Get("Array").New()
-	parts.Call("push", u8)
-	opts := w.Get("Object").New()
-	opts.Set("type", mime)
-	blob := w.Get("Blob").New(parts, opts)
-	url := w.Get("URL").Call("createObjectURL", blob)
-	a := w.Get("document").Call("createElement", "a")
-	a.Set("href", url)
-	a.Set("download", name)
-	a.Call("click")
-	w.Call("setTimeout", app.FuncOf(func(app.Value, []app.Value) any {
-		w.Get("URL").Call("revokeObjectURL", url)
-		return nil
-	}), 10000)
+	workbench.Download(name, mime, []byte(b.String()))
 }
 
 // Render draws the page.
 func (c *Batch) Render() app.UI {
-	return app.Section().ID("batch").Class("batch").Body(
+	return app.Section().ID("batch").Class("batch").DataSet("ready", c.mounted).Body(
 		app.H1().Text("Batch decode"),
 		app.P().Class("lead").Text("Paste a log or open a file holding many envelopes mixed with other lines. Each envelope is decoded with its merchant's key from the vault, on this device."),
 		c.renderInput(),
