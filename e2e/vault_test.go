@@ -409,32 +409,7 @@ func TestVaultLockAndBackup(t *testing.T) {
 		for _, p := range profiles {
 			secrets = append(secrets, p.key)
 		}
-		reqs := ev.all(&ev.requests)
-		if len(reqs) < 10 {
-			t.Fatalf("only %d requests were recorded: the network listener is not working", len(reqs))
-		}
-		var seen []string
-		seen = append(seen, reqs...)
-		seen = append(seen, ev.all(&ev.console)...)
-		for _, r := range srv.Requests() {
-			all := r.Method + " " + r.URL + "\n" + r.Body
-			for k, vs := range r.Header {
-				all += "\n" + k + ": " + strings.Join(vs, ",")
-			}
-			seen = append(seen, all)
-		}
-		for _, s := range seen {
-			for _, secret := range secrets {
-				if leaks(s, secret) {
-					t.Errorf("a request or console line carries a secret:\n%s", s)
-				}
-			}
-		}
-		for _, l := range ev.all(&ev.console) {
-			if strings.Contains(l, "Content Security Policy") || strings.Contains(l, "Content-Security-Policy") {
-				t.Errorf("CSP violation: %s", l)
-			}
-		}
+		checkNoLeaks(t, ev, srv, secrets...)
 	})
 }
 

@@ -42,7 +42,7 @@ func (c *VaultLock) check(ctx app.Context) {
 
 // Render draws the unlock form while the vault is locked.
 func (c *VaultLock) Render() app.UI {
-	return app.Div().ID("vault-lock").Body(
+	return app.Div().ID("vault-gate").Body(
 		c.gate.render(c.Env, c.Purpose, true, func(app.Context) {}),
 	)
 }

@@ -345,14 +345,6 @@ func (c *Keys) renderVault() app.UI {
 	if f.busy == "set" {
 		submitLabel = "Re-encrypting the keys…"
 	}
-	pw := func(id, label, autocomplete, value string, set func(string)) app.UI {
-		return app.Div().Class("field").Body(
-			app.Label().For(id).Text(label),
-			app.Input().ID(id).Type("password").Value(value).
-				Attr("autocomplete", autocomplete).Spellcheck(false).
-				OnInput(func(ctx app.Context, e app.Event) { set(inputValue(ctx)) }),
-		)
-	}
 	return app.Section().ID("vault-lock").Class("form", "vault-lock").Body(
 		app.H2().Text("Vault lock"),
 		state,
@@ -362,10 +354,10 @@ func (c *Keys) renderVault() app.UI {
 		}).Body(
 			app.Input().Type("text").Name("username").Value("ottpay-key-vault").
 				Attr("autocomplete", "username").Hidden(true).ReadOnly(true),
-			app.If(s.Protected, pw("pass-current", "Current passphrase", "current-password", f.current, func(v string) { f.current = v })),
+			app.If(s.Protected, passwordField("pass-current", "Current passphrase", "current-password", f.current, func(v string) { f.current = v })),
 			app.If(!f.removing,
-				pw("pass-new", ifThen(s.Protected, "New passphrase", "Passphrase"), "new-password", f.next, func(v string) { f.next = v }),
-				pw("pass-confirm", ifThen(s.Protected, "New passphrase again", "Passphrase again"), "new-password", f.confirm, func(v string) { f.confirm = v }),
+				passwordField("pass-new", ifThen(s.Protected, "New passphrase", "Passphrase"), "new-password", f.next, func(v string) { f.next = v }),
+				passwordField("pass-confirm", ifThen(s.Protected, "New passphrase again", "Passphrase again"), "new-password", f.confirm, func(v string) { f.confirm = v }),
 			),
 			app.If(f.removing, app.P().ID("pass-remove-confirm-text").Class("warn").Text(
 				"Remove the passphrase? Every key is then stored unencrypted in this browser. Type the current passphrase and click Remove passphrase again.")),
@@ -419,14 +411,6 @@ func (c *Keys) renderBackup() app.UI {
 		return nil
 	}
 	f := &c.backup
-	pw := func(id, label, autocomplete, value string, set func(string)) app.UI {
-		return app.Div().Class("field").Body(
-			app.Label().For(id).Text(label),
-			app.Input().ID(id).Type("password").Value(value).
-				Attr("autocomplete", autocomplete).Spellcheck(false).
-				OnInput(func(ctx app.Context, e app.Event) { set(inputValue(ctx)) }),
-		)
-	}
 	return app.Section().ID("backup").Class("form", "backup").Body(
 		app.H2().Text("Backup"),
 		app.P().Class("hint").Text("A backup file holds every profile, keys included, encrypted with a passphrase you choose here (it need not be the vault passphrase). Import it in another browser, or in this one, to restore the profiles."),
@@ -437,8 +421,8 @@ func (c *Keys) renderBackup() app.UI {
 		}).Body(
 			app.Input().Type("text").Name("username").Value("ottpay-vault-backup").
 				Attr("autocomplete", "username").Hidden(true).ReadOnly(true),
-			pw("export-pass", "Backup passphrase", "new-password", f.pass, func(v string) { f.pass = v }),
-			pw("export-confirm", "Passphrase again", "new-password", f.confirm, func(v string) { f.confirm = v }),
+			passwordField("export-pass", "Backup passphrase", "new-password", f.pass, func(v string) { f.pass = v }),
+			passwordField("export-confirm", "Passphrase again", "new-password", f.confirm, func(v string) { f.confirm = v }),
 			app.Div().Class("actions").Body(
 				button("export-submit", f.exporting || len(c.profiles) == 0).Type("submit").
 					Text(ifThen(f.exporting, "Encrypting…", "Export backup")),
@@ -460,7 +444,7 @@ func (c *Keys) renderBackup() app.UI {
 			),
 			app.Input().Type("text").Name("username").Value("ottpay-vault-backup").
 				Attr("autocomplete", "username").Hidden(true).ReadOnly(true),
-			pw("import-pass", "Its passphrase", "current-password", f.importPass, func(v string) { f.importPass = v }),
+			passwordField("import-pass", "Its passphrase", "current-password", f.importPass, func(v string) { f.importPass = v }),
 			app.Div().Class("actions").Body(
 				button("import-preview-submit", f.previewing).Type("submit").
 					Text(ifThen(f.previewing, "Decrypting…", "Preview import")),
@@ -558,4 +542,16 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// passwordField is a labelled passphrase input whose every change goes to
+// set. autocomplete is "new-password" or "current-password", so that a
+// password manager knows which it is.
+func passwordField(id, label, autocomplete, value string, set func(string)) app.UI {
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Text(label),
+		app.Input().ID(id).Type("password").Value(value).
+			Attr("autocomplete", autocomplete).Spellcheck(false).
+			OnInput(func(ctx app.Context, e app.Event) { set(inputValue(ctx)) }),
+	)
 }
