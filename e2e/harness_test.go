@@ -195,6 +195,7 @@ func (s *server) Requests() []recorded {
 type browser struct {
 	ctx    context.Context
 	cancel func()
+	ev     *events // what the pages did, when recorded
 }
 
 // events collects what the pages did: network requests, and console and
@@ -240,7 +241,7 @@ func startBrowser(t testing.TB, userDataDir string, ev *events) *browser {
 	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	b := &browser{ctx: ctx}
+	b := &browser{ctx: ctx, ev: ev}
 	b.cancel = func() {
 		cancel()
 		acancel()
@@ -304,8 +305,35 @@ func (b *browser) run(t testing.TB, what string, steps ...chromedp.Action[chrome
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+		t.Fatalf("%s: %v\n%s", what, err, b.state())
 	}
+}
+
+// state describes the page for a failure message: its URL, what it says,
+// the values of its form fields (keys masked), and the last console
+// lines, where a Go panic in the app would show.
+func (b *browser) state() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const main = document.querySelector("main");
+		const fields = [...document.querySelectorAll("input, textarea, select")].
+			filter(e => e.id && e.type !== "file").
+			map(e => e.id + "=" + JSON.stringify(/key|pass/i.test(e.id) ? e.value.length + " characters" : e.value.slice(0, 80)));
+		return location.href + "\nthe page says:\n" + (main ? main.innerText.slice(0, 1500) : document.body.innerText.slice(0, 1500)) +
+			"\nfields: " + fields.join(" ");
+	})()`))
+	if err != nil {
+		page = "(cannot read the page: " + err.Error() + ")"
+	}
+	if b.ev != nil {
+		console := b.ev.all(&b.ev.console)
+		if len(console) > 15 {
+			console = console[len(console)-15:]
+		}
+		page += "\nlast console lines:\n" + strings.Join(console, "\n")
+	}
+	return page
 }
 
 // get runs one action that returns a value, with a deadline.
