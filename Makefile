@@ -39,8 +39,14 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet $(CODEC_PKGS) ./wasm/...
 
+# Packages whose tests drive headless Chromium. They run after the others
+# and one at a time, so that a browser never competes with compilers and
+# other browsers for this machine's cores.
+BROWSER_PKGS := ./e2e/ ./wasm/batch/ui/ ./wasm/jsapi/
+
 test-native:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -E '/(e2e|wasm/batch/ui|wasm/jsapi)$$')
+	$(GO) test -count=1 -p 1 $(BROWSER_PKGS)
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" $(CODEC_PKGS)
