@@ -226,6 +226,18 @@ func Download(name, mime string, data []byte) {
 	w.Call("setTimeout", revoke, 10000)
 }
 
+// ReadFile reads a browser File (from an <input type=file> or a drop)
+// without holding the page, then calls done with its bytes on the UI
+// goroutine. The bytes stay on the device.
+func ReadFile(ctx app.Context, file app.Value, done func(ctx app.Context, data []byte)) {
+	file.Call("arrayBuffer").Then(func(buf app.Value) {
+		u8 := app.Window().Get("Uint8Array").New(buf)
+		data := make([]byte, u8.Length())
+		app.CopyBytesToGo(data, u8)
+		ctx.Dispatch(func(ctx app.Context) { done(ctx, data) })
+	})
+}
+
 // inputValue is the value of the element an event came from.
 func inputValue(ctx app.Context) string {
 	return ctx.JSSrc().Get("value").String()

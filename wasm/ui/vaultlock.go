@@ -28,15 +28,16 @@ func (c *VaultLock) OnMount(ctx app.Context) {
 	c.gate.mount(ctx, c.Env, c.check)
 }
 
-// check reads the vault's profiles to learn whether it is locked.
+// check reads whether the vault is locked. It asks for the vault's
+// status, which neither decrypts the keys nor counts as use.
 func (c *VaultLock) check(ctx app.Context) {
-	if c.Env == nil || c.Env.Store == nil {
+	v := c.Env.vaultAdmin()
+	if v == nil {
 		return
 	}
-	st := c.Env.Store
 	ctx.Async(func() {
-		_, err := st.List(ctx)
-		ctx.Dispatch(func(ctx app.Context) { c.gate.note(err) })
+		s, err := v.Status(ctx)
+		ctx.Dispatch(func(app.Context) { c.gate.locked = err == nil && s.Locked })
 	})
 }
 

@@ -228,13 +228,8 @@ func (c *Keys) openBackup(ctx app.Context, files app.Value) {
 		f.importErr = fmt.Sprintf("%s is %d bytes, too big for a key vault backup (at most %d): pick the file made by Export backup.", name, size, vault.MaxBackupSize)
 		return
 	}
-	file.Call("arrayBuffer").Then(func(buf app.Value) {
-		u8 := app.Window().Get("Uint8Array").New(buf)
-		data := make([]byte, u8.Length())
-		app.CopyBytesToGo(data, u8)
-		ctx.Dispatch(func(ctx app.Context) {
-			f.file, f.fileName = data, name
-		})
+	ReadFile(ctx, file, func(_ app.Context, data []byte) {
+		f.file, f.fileName = data, name
 	})
 }
 

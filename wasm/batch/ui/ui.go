@@ -244,15 +244,10 @@ func (c *Batch) openFile(ctx app.Context, files app.Value) {
 		return
 	}
 	c.notice = "Reading " + name + "…"
-	f.Call("arrayBuffer").Then(func(buf app.Value) {
-		u8 := app.Window().Get("Uint8Array").New(buf)
-		data := make([]byte, u8.Length())
-		app.CopyBytesToGo(data, u8)
-		ctx.Dispatch(func(ctx app.Context) {
-			c.file, c.fileName = data, name
-			c.notice = fmt.Sprintf("%s opened (%s); Decode reads it instead of the paste box.", name, size(int64(len(data))))
-			c.Update()
-		})
+	workbench.ReadFile(ctx, f, func(_ app.Context, data []byte) {
+		c.file, c.fileName = data, name
+		c.notice = fmt.Sprintf("%s opened (%s); Decode reads it instead of the paste box.", name, size(int64(len(data))))
+		c.Update()
 	})
 }
 
