@@ -7,7 +7,9 @@
 #                                    (default dist/); PREFIX is the URL path of a
 #                                    sub-path deploy, e.g. /ottpay on GitHub Pages
 #   ./build.sh bench-browser [N]     app.wasm sizes and load times, cold and
-#                                    warm, in headless Chromium (N runs, default 3)
+#                                    warm, in headless Chromium (N runs, default 3),
+#                                    beside the smallest go-app and Go programs
+#   ./build.sh compress FILE.wasm    write FILE.wasm.br and FILE.wasm.gz
 #
 # Needs only Go. Brotli compression uses the `brotli` command, else Node's
 # zlib; without either app.wasm is served with gzip only (and says so).
@@ -20,23 +22,24 @@ WASM=$WEB/app.wasm
 
 log() { printf 'build.sh: %s\n' "$*" >&2; }
 
-# compress_wasm writes $WASM.gz and $WASM.br next to $WASM, unless they were
-# already made from a wasm with the same content (builds are reproducible,
-# and brotli at its best level takes a while).
+# compress_wasm writes FILE.gz and FILE.br next to FILE (default $WASM),
+# unless they were already made from a wasm with the same content (builds
+# are reproducible, and brotli at its best level takes a while).
 compress_wasm() {
-	local sum stamp=$WASM.sum
-	sum=$(sha256sum "$WASM" | cut -d' ' -f1)
-	if [[ -f $stamp && $(cat "$stamp") == "$sum" && -f $WASM.gz ]] &&
-		{ [[ -f $WASM.br ]] || ! have_brotli; }; then
+	local wasm=${1:-$WASM}
+	local sum stamp=$wasm.sum
+	sum=$(sha256sum "$wasm" | cut -d' ' -f1)
+	if [[ -f $stamp && $(cat "$stamp") == "$sum" && -f $wasm.gz ]] &&
+		{ [[ -f $wasm.br ]] || ! have_brotli; }; then
 		# Same content as last time: keep the compressed files, newer
-		# than the freshly written app.wasm so the server uses them.
-		touch -c "$WASM.gz" "$WASM.br"
+		# than the freshly written wasm so the server uses them.
+		touch -c "$wasm.gz" "$wasm.br"
 		return
 	fi
-	rm -f "$WASM.gz" "$WASM.br" "$stamp"
-	gzip -9 -n -c "$WASM" >"$WASM.gz.$$.tmp" && mv "$WASM.gz.$$.tmp" "$WASM.gz"
+	rm -f "$wasm.gz" "$wasm.br" "$stamp"
+	gzip -9 -n -c "$wasm" >"$wasm.gz.$$.tmp" && mv "$wasm.gz.$$.tmp" "$wasm.gz"
 	if command -v brotli >/dev/null 2>&1; then
-		brotli -q 11 -f -o "$WASM.br.$$.tmp" "$WASM" && mv "$WASM.br.$$.tmp" "$WASM.br"
+		brotli -q 11 -f -o "$wasm.br.$$.tmp" "$wasm" && mv "$wasm.br.$$.tmp" "$wasm.br"
 	elif command -v node >/dev/null 2>&1; then
 		node -e '
 			const fs = require("fs"), zlib = require("zlib");
@@ -45,12 +48,12 @@ compress_wasm() {
 				[zlib.constants.BROTLI_PARAM_QUALITY]: 11,
 				[zlib.constants.BROTLI_PARAM_LGWIN]: 24,
 				[zlib.constants.BROTLI_PARAM_SIZE_HINT]: src.length}});
-			fs.writeFileSync(process.argv[2], out);' "$WASM" "$WASM.br.$$.tmp" && mv "$WASM.br.$$.tmp" "$WASM.br"
+			fs.writeFileSync(process.argv[2], out);' "$wasm" "$wasm.br.$$.tmp" && mv "$wasm.br.$$.tmp" "$wasm.br"
 	else
-		log "no brotli command and no node: app.wasm is served with gzip only (apt-get install -y brotli)"
+		log "no brotli command and no node: $wasm is served with gzip only (apt-get install -y brotli)"
 	fi
-	# Newer than app.wasm, or the server ignores them as stale.
-	touch -c "$WASM.gz" "$WASM.br"
+	# Newer than the wasm, or the server ignores them as stale.
+	touch -c "$wasm.gz" "$wasm.br"
 	echo "$sum" >"$stamp"
 }
 
@@ -91,10 +94,14 @@ static)
 	"$GO" run ./wasm -static "$dir" -prefix "$prefix"
 	;;
 bench-browser)
-	"$GO" test -run '^$' -bench Load -benchtime "${1:-3}x" ./e2e/
+	"$GO" test -run '^$' -bench Load -benchtime "${1:-3}x" -timeout 60m ./e2e/
+	;;
+compress)
+	[[ $# -eq 1 && -f $1 ]] || { echo "usage: ./build.sh compress FILE.wasm" >&2; exit 2; }
+	compress_wasm "$1"
 	;;
 *)
-	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | bench-browser [runs]" >&2
+	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | bench-browser [runs] | compress file.wasm" >&2
 	exit 2
 	;;
 esac

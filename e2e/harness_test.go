@@ -127,7 +127,14 @@ var listenRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
 // in front of it.
 func startServer(t testing.TB) *server {
 	t.Helper()
-	root, bin := build(t)
+	root, _ := build(t)
+	return startServerAt(t, root)
+}
+
+// startServerAt is startServer serving the web/ directory under root.
+func startServerAt(t testing.TB, root string) *server {
+	t.Helper()
+	_, bin := build(t)
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-root", root)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -468,5 +475,33 @@ func store[T any](a chromedp.Action[T], dst *T) chromedp.Action[chromedp.Void] {
 		v, err := a(ctx, t)
 		*dst = v
 		return chromedp.Void{}, err
+	}
+}
+
+// checkCompiledOnce checks, after a first visit, that the page asked for
+// app.wasm (at wasmPath) once and compiled it through the early start in
+// web/boot.js: a second request would mean app.js found no early compile
+// and fetched the app again.
+func checkCompiledOnce(t *testing.T, b *browser, ev *events, wasmPath string) {
+	t.Helper()
+	var early bool
+	b.run(t, "early compile", store(chromedp.Evaluate[bool](`window.ottpayWasmModule instanceof Promise`), &early))
+	if !early {
+		t.Error("web/boot.js did not start compiling app.wasm (window.ottpayWasmModule is not set)")
+	}
+	var asked []string
+	for _, r := range ev.all(&ev.requests) {
+		first, _, _ := strings.Cut(r, "\n")
+		if strings.HasPrefix(first, "GET ") && strings.HasSuffix(first, wasmPath) {
+			asked = append(asked, first)
+		}
+	}
+	if len(asked) != 1 {
+		t.Errorf("the page asked for %s %d times, want once: %q", wasmPath, len(asked), asked)
+	}
+	for _, c := range ev.all(&ev.console) {
+		if strings.Contains(c, "compiling app.wasm early failed") {
+			t.Errorf("console: %s", c)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -62,76 +63,149 @@ func measureLoad(b *testing.B, br *browser, url string) time.Duration {
 	return time.Duration(ms * float64(time.Millisecond))
 }
 
+// loadSubject is one program BenchmarkLoad serves and measures.
+type loadSubject struct {
+	metric       string // prefix of its metrics: "" for the workbench
+	root         string // directory holding its web/
+	srv          *server
+	colds, warms []time.Duration
+}
+
 // BenchmarkLoad measures the workbench in headless Chromium on loopback:
 // the transferred size of app.wasm, and the time from navigation to the
 // Decode page being usable, cold (a fresh browser profile: nothing cached,
 // no service worker) and warm (the same browser navigating again: the
-// service worker and the compiled code are cached). Each iteration starts
-// a fresh profile. Run it with ./build.sh bench-browser.
+// service worker and the compiled code are cached).
+//
+// Beside it, in the same rounds, it measures two floors served the same
+// way: the smallest go-app program (go-app-floor-*) and the smallest Go
+// program (go-floor-*) that mark the page usable (see testdata/loadfloor).
+// They show how much of the load time any go-app app, or any Go program,
+// has on this machine whatever it does. Each round starts a fresh profile
+// for every subject, in turn. Run it with ./build.sh bench-browser.
 func BenchmarkLoad(b *testing.B) {
-	srv := startServer(b)
 	root, _ := build(b)
+	subjects := []*loadSubject{{metric: "", root: root}}
+	for _, floor := range []struct{ pkg, metric string }{{"goapp", "go-app-floor-"}, {"bare", "go-floor-"}} {
+		subjects = append(subjects, &loadSubject{metric: floor.metric, root: floorSite(b, root, floor.pkg)})
+	}
+	for _, s := range subjects {
+		s.srv = startServerAt(b, s.root)
+	}
 
-	var colds, warms []time.Duration
 	var transfer wasmTransfer
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		br := startBrowser(b, b.TempDir(), nil)
-		if err := chromedp.Listen(br.ctx, func(ev any) {
-			transfer.mu.Lock()
-			defer transfer.mu.Unlock()
-			switch ev := ev.(type) {
-			case *network.EventResponseReceived:
-				if strings.HasSuffix(ev.Response.URL, "/web/app.wasm") && transfer.id == "" {
-					transfer.id = ev.RequestID
-					for k, v := range ev.Response.Headers {
-						if strings.EqualFold(k, "Content-Encoding") {
-							transfer.encoding, _ = v.(string)
-						}
-					}
-				}
-			case *network.EventLoadingFinished:
-				if ev.RequestID == transfer.id && transfer.bytes == 0 {
-					transfer.bytes = ev.EncodedDataLength
-				}
+		for j := range subjects {
+			s := subjects[(i+j)%len(subjects)]
+			b.StopTimer()
+			br := startBrowser(b, b.TempDir(), nil)
+			if s.metric == "" {
+				listenTransfer(b, br, &transfer)
 			}
-		}); err != nil {
-			b.Fatal(err)
+			if _, err := chromedp.Call(br.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: usableScript}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			s.colds = append(s.colds, measureLoad(b, br, s.srv.URL+"/"))
+			b.StopTimer()
+			// A return visit: the service worker has installed and the
+			// browser has kept the compiled code, as while the user
+			// reads the page.
+			br.run(b, "service worker", eval(`navigator.serviceWorker.ready.then(r => !!r.active)`))
+			for k := 0; k < 4; k++ {
+				time.Sleep(idleBeforeWarm)
+				s.warms = append(s.warms, measureLoad(b, br, s.srv.URL+"/"))
+			}
+			br.Close()
+			b.StartTimer()
 		}
-		if _, err := chromedp.Call(br.ctx, network.Enable, network.EnableParams{}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := chromedp.Call(br.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: usableScript}); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		colds = append(colds, measureLoad(b, br, srv.URL+"/"))
-		b.StopTimer()
-		// A return visit: the service worker has installed and the
-		// browser has cached the compiled code, which it does once the
-		// page has been idle for a moment (as while the user reads it).
-		br.run(b, "service worker", eval(`navigator.serviceWorker.ready.then(r => !!r.active)`))
-		for j := 0; j < 4; j++ {
-			time.Sleep(idleBeforeWarm)
-			warms = append(warms, measureLoad(b, br, srv.URL+"/"))
-		}
-		br.Close()
-		b.StartTimer()
 	}
 	b.StopTimer()
-	for _, f := range []struct{ name, unit string }{{"app.wasm.br", "brotli-MB"}, {"app.wasm.gz", "gzip-MB"}, {"app.wasm", "raw-MB"}} {
-		if info, err := os.Stat(filepath.Join(root, "web", f.name)); err == nil {
-			b.ReportMetric(float64(info.Size())/1e6, f.unit)
+	for _, s := range subjects {
+		for _, f := range []struct{ name, unit string }{{"app.wasm.br", "brotli-MB"}, {"app.wasm.gz", "gzip-MB"}, {"app.wasm", "raw-MB"}} {
+			if info, err := os.Stat(filepath.Join(s.root, "web", f.name)); err == nil {
+				b.ReportMetric(float64(info.Size())/1e6, s.metric+f.unit)
+			}
 		}
+		b.Logf("%scold loads %v; warm loads %v", s.metric, s.colds, s.warms)
+		b.ReportMetric(median(s.colds), s.metric+"cold-ms")
+		b.ReportMetric(median(s.warms), s.metric+"warm-ms")
 	}
-	b.Logf("cold loads %v; warm loads %v", colds, warms)
-	b.ReportMetric(median(colds), "cold-ms")
-	b.ReportMetric(median(warms), "warm-ms")
 	transfer.mu.Lock()
 	b.ReportMetric(transfer.bytes/1e6, "transferred-MB")
 	b.Logf("app.wasm sent with Content-Encoding %q", transfer.encoding)
 	transfer.mu.Unlock()
+}
+
+// listenTransfer records in transfer how app.wasm came over the network.
+func listenTransfer(b *testing.B, br *browser, transfer *wasmTransfer) {
+	err := chromedp.Listen(br.ctx, func(ev any) {
+		transfer.mu.Lock()
+		defer transfer.mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventResponseReceived:
+			if strings.HasSuffix(ev.Response.URL, "/web/app.wasm") && transfer.id == "" {
+				transfer.id = ev.RequestID
+				for k, v := range ev.Response.Headers {
+					if strings.EqualFold(k, "Content-Encoding") {
+						transfer.encoding, _ = v.(string)
+					}
+				}
+			}
+		case *network.EventLoadingFinished:
+			if ev.RequestID == transfer.id && transfer.bytes == 0 {
+				transfer.bytes = ev.EncodedDataLength
+			}
+		}
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := chromedp.Call(br.ctx, network.Enable, network.EnableParams{}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// floorSite builds testdata/loadfloor/pkg into a copy of the workbench's
+// web/ directory (its icons, styles and boot script), compressed as
+// build.sh compresses app.wasm, and returns the directory holding it.
+func floorSite(b *testing.B, root, pkg string) string {
+	b.Helper()
+	dir := b.TempDir()
+	web := filepath.Join(dir, "web")
+	if err := os.MkdirAll(web, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	entries, err := os.ReadDir(filepath.Join(root, "web"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), "app.wasm") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(root, "web", e.Name()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(web, e.Name()), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wasm := filepath.Join(web, "app.wasm")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./e2e/testdata/loadfloor/"+pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("building the %s floor: %v\n%s", pkg, err, out)
+	}
+	cmd = exec.Command("bash", "build.sh", "compress", wasm)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("compressing the %s floor: %v\n%s", pkg, err, out)
+	}
+	return dir
 }
 
 // median returns the median of ds in milliseconds.

@@ -73,6 +73,9 @@ func TestStaticSiteUnderASubPath(t *testing.T) {
 	b.run(t, "static site",
 		chromedp.Navigate(site),
 		appReady(),
+	)
+	checkCompiledOnce(t, b, ev, "/ottpay/web/app.wasm")
+	b.run(t, "static site",
 		hrefOf("#nav-keys", &keysHref),
 		click("#nav-keys"),
 		visible("#profile-form"),

@@ -44,9 +44,9 @@ func TestWorkbench(t *testing.T) {
 
 	t.Run("add a profile, with a warning for a key with a stray space", func(t *testing.T) {
 		var masked string
+		b.run(t, "keys page", chromedp.Navigate(srv.URL+"/keys"), appReady())
+		checkCompiledOnce(t, b, ev, "/web/app.wasm")
 		b.run(t, "keys page",
-			chromedp.Navigate(srv.URL+"/keys"),
-			appReady(),
 			visible("#no-profiles"),
 			setValue("#profile-label", label),
 			setValue("#profile-merchant", merchantID),

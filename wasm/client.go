@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -18,11 +19,17 @@ const vaultDB = "ottpay-workbench"
 // openStore returns the key vault in the browser's IndexedDB. The database
 // opens in the background while go-app mounts the first page, so that
 // opening it never delays the first paint; the pages' first reads wait
-// for it. It implements ui.Vault too, and counts every key press, click
-// and input on the pages as use of the vault (see vault.Vault.Touch).
+// for it. The opening goroutine runs at once, up to its first wait: that
+// sends the open request to the browser before the mount, so the browser
+// opens (or, on a first visit, creates) the database while the page is
+// drawn.
+//
+// It implements ui.Vault too, and counts every key press, click and input
+// on the pages as use of the vault (see vault.Vault.Touch).
 func openStore() ui.Store {
 	l := &lazyVault{}
 	go l.open()
+	runtime.Gosched()
 	l.watchActivity()
 	return l
 }

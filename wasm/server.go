@@ -219,28 +219,69 @@ func WasmExecJS() ([]byte, error) {
 	return nil, fmt.Errorf("cannot read Go's wasm_exec.js (tried %s): set GOROOT to the Go that built app.wasm", strings.Join(tried, ", "))
 }
 
-// PatchAppJS changes go-app's app.js in two ways that make the app
+// PatchAppJS changes go-app's app.js in three ways that make the app
 // usable sooner:
 //
-//   - it fetches app.wasm with a plain fetch. go-app wraps the response in
-//     a new Response built from a JavaScript stream to show a progress
-//     percentage; a response without a URL cannot use the browser's cache
-//     of compiled WebAssembly, so every load compiled the whole app again;
-//   - it registers the service worker once the app runs instead of before
-//     it loads, so the worker's precaching (which fetches app.wasm and
-//     every page again) does not compete with the first load.
+//   - it instantiates the module that web/boot.js began compiling while the
+//     page was still loading (see BootScript), and otherwise fetches
+//     app.wasm itself;
+//   - either way app.wasm is compiled from a plain fetch. go-app wraps the
+//     response in a new Response built from a JavaScript stream to show a
+//     progress percentage; a response without a URL cannot use the
+//     browser's cache of compiled WebAssembly, so every load compiled the
+//     whole app again;
+//   - it registers the service worker a moment after the app runs instead
+//     of before it loads, so that the worker's precaching (which fetches
+//     app.wasm and every page again) competes neither with the first load
+//     nor with the app opening its key vault.
 func PatchAppJS(appJS []byte, wasmURL string) ([]byte, error) {
 	for _, r := range [][2]string{
-		{`fetchWithProgress("` + wasmURL + `", showProgress)`, `fetch("` + wasmURL + `")`},
+		{"await instantiateStreaming(\n      fetchWithProgress(\"" + wasmURL + "\", showProgress),\n      go.importObject\n    );",
+			"await ottpayInstantiate(go, \"" + wasmURL + "\", instantiateStreaming);"},
 		{"goappInitServiceWorker();\ngoappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly();\n",
-			"goappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly().finally(goappInitServiceWorker);\n"},
+			"goappWatchForUpdate();\ngoappWatchForInstallable();\ngoappInitWebAssembly().finally(() => setTimeout(goappInitServiceWorker, workerDelay));\n"},
 	} {
 		if bytes.Count(appJS, []byte(r[0])) != 1 {
 			return nil, fmt.Errorf("go-app's app.js does not read as expected (no %q): the go-app version changed; update PatchAppJS", r[0])
 		}
 		appJS = bytes.Replace(appJS, []byte(r[0]), []byte(r[1]), 1)
 	}
-	return appJS, nil
+	return append(appJS, instantiateJS...), nil
+}
+
+// instantiateJS is added to app.js by PatchAppJS.
+const instantiateJS = `
+// Added by the workbench's server (see PatchAppJS in wasm/server.go).
+
+// workerDelay is how long after the app starts the service worker is
+// registered, in milliseconds.
+const workerDelay = 1000;
+
+// ottpayInstantiate instantiates app.wasm from the module web/boot.js began
+// compiling early, or, when that is missing or failed, fetches and compiles
+// it here.
+async function ottpayInstantiate(go, url, instantiateStreaming) {
+  if (window.ottpayWasmModule) {
+    try {
+      const module = await window.ottpayWasmModule;
+      const instance = await WebAssembly.instantiate(module, go.importObject);
+      return { module, instance };
+    } catch (err) {
+      console.warn("compiling app.wasm early failed; loading it again:", err);
+    }
+  }
+  return instantiateStreaming(fetch(url), go.importObject);
+}
+`
+
+// BootScript is the tag that runs web/boot.js as soon as the page's head
+// is read, to compile app.wasm (at wasmURL) while the page is parsed,
+// styled and painted: go-app's own script only runs after that. It is a
+// plain (parser-blocking) script on purpose: the script is tiny and an
+// async one would wait for the main thread, which styles and paints the
+// page first.
+func BootScript(prefix, wasmURL string) string {
+	return `<script src="` + prefix + `/web/boot.js" data-wasm="` + wasmURL + `"></script>`
 }
 
 // Version is the app version the service worker compares: a hash of the
@@ -268,7 +309,7 @@ func newHandler(version, prefix string) *app.Handler {
 			cacheable = append(cacheable, prefix+p)
 		}
 	}
-	cacheable = append(cacheable, "/web/icon.svg")
+	cacheable = append(cacheable, "/web/icon.svg", "/web/boot.js")
 	return &app.Handler{
 		Name:        "OTT Pay workbench",
 		ShortName:   "OTT Pay",
@@ -289,9 +330,9 @@ func newHandler(version, prefix string) *app.Handler {
 		CacheableResources: cacheable,
 		Resources:          resources{prefix: prefix},
 		Version:            version,
-		// Start downloading app.wasm while the page is parsed; app.js
-		// picks the response up instead of asking again.
-		RawHeaders: []string{`<link rel="preload" href="` + prefix + `/web/app.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">`},
+		// Start compiling app.wasm while the page is parsed; app.js
+		// instantiates that module instead of loading it again.
+		RawHeaders: []string{BootScript(prefix, prefix+"/web/app.wasm")},
 	}
 }
 

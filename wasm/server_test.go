@@ -225,7 +225,8 @@ func TestStaticWebsiteUnderASubPath(t *testing.T) {
 		if i := strings.Index(page, "127.0.0.1"); i >= 0 {
 			t.Errorf("%s names the generator's temporary server: %s", p, page[max(0, i-200):min(len(page), i+100)])
 		}
-		if !strings.Contains(page, `src="/ottpay/app.js"`) || !strings.Contains(page, `href="/ottpay/web/workbench.css"`) {
+		if !strings.Contains(page, `src="/ottpay/app.js"`) || !strings.Contains(page, `href="/ottpay/web/workbench.css"`) ||
+			!strings.Contains(page, `src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm"`) {
 			t.Errorf("%s: resources are not under the prefix", p)
 		}
 	}
@@ -233,7 +234,7 @@ func TestStaticWebsiteUnderASubPath(t *testing.T) {
 		t.Error("the meta policy carries frame-ancestors, which browsers ignore in a meta tag")
 	}
 	worker := read("app-worker.js")
-	for _, want := range []string{`"/ottpay/construct"`, `"/ottpay/keys"`, `"/ottpay/web/app.wasm"`} {
+	for _, want := range []string{`"/ottpay/construct"`, `"/ottpay/keys"`, `"/ottpay/web/app.wasm"`, `"/ottpay/web/boot.js"`} {
 		if !strings.Contains(worker, want) {
 			t.Errorf("app-worker.js does not precache %s", want)
 		}
@@ -249,21 +250,57 @@ func TestStaticWebsiteUnderASubPath(t *testing.T) {
 	}
 }
 
-func TestAppJSLoadsTheWasmCacheablyAndRegistersTheWorkerAfter(t *testing.T) {
+// app.js instantiates the module web/boot.js began compiling, falls back
+// to a plain fetch of its own (never go-app's progress stream, which
+// defeats the browser's cache of compiled code), and registers the
+// service worker only after the app runs.
+func TestAppJSUsesTheEarlyCompileAndRegistersTheWorkerAfter(t *testing.T) {
 	root, _ := fakeRoot(t)
 	s, err := loadSite(root, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	js := body(t, get(t, s, "/app.js"))
-	if !strings.Contains(js, `fetch("/web/app.wasm")`) || strings.Contains(js, `fetchWithProgress("/web/app.wasm"`) {
-		t.Error("app.js does not fetch app.wasm with a plain fetch")
+	for _, want := range []string{
+		`await ottpayInstantiate(go, "/web/app.wasm", instantiateStreaming);`,
+		"window.ottpayWasmModule",
+		"return instantiateStreaming(fetch(url), go.importObject);",
+		"goappInitWebAssembly().finally(() => setTimeout(goappInitServiceWorker, workerDelay));",
+	} {
+		if !strings.Contains(js, want) {
+			t.Errorf("app.js lacks %q", want)
+		}
 	}
-	if !strings.Contains(js, "goappInitWebAssembly().finally(goappInitServiceWorker);") || strings.Contains(js, "\ngoappInitServiceWorker();") {
-		t.Error("app.js registers the service worker before the app runs")
+	for _, unwanted := range []string{`fetchWithProgress("/web/app.wasm"`, "\ngoappInitServiceWorker();"} {
+		if strings.Contains(js, unwanted) {
+			t.Errorf("app.js still has %q", unwanted)
+		}
 	}
 	if _, err := PatchAppJS([]byte("something else"), "/web/app.wasm"); err == nil || !strings.Contains(err.Error(), "go-app version changed") {
 		t.Errorf("an unexpected app.js gives %v", err)
+	}
+}
+
+// Every page starts web/boot.js from its head, under the site's prefix,
+// and the service worker keeps boot.js for offline use.
+func TestPagesStartTheEarlyCompile(t *testing.T) {
+	root, _ := fakeRoot(t)
+	s, err := loadSite(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ui.Paths() {
+		page := body(t, get(t, s, p))
+		head, _, _ := strings.Cut(page, "</head>")
+		if !strings.Contains(head, `<script src="/web/boot.js" data-wasm="/web/app.wasm"></script>`) {
+			t.Errorf("page %s does not start web/boot.js from its head", p)
+		}
+	}
+	if !strings.Contains(body(t, get(t, s, "/app-worker.js")), `"/web/boot.js"`) {
+		t.Error("app-worker.js does not precache /web/boot.js")
+	}
+	if got := BootScript("/ottpay", "/ottpay/web/app.wasm"); got != `<script src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm"></script>` {
+		t.Errorf("BootScript under /ottpay = %s", got)
 	}
 }
 
