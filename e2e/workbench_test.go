@@ -300,3 +300,35 @@ func waitServiceWorker() chromedp.Action[chromedp.Void] {
 		poll(`navigator.serviceWorker.controller !== null`, "a service worker to control the page"),
 	)
 }
+
+// TestARedrawNeverUndoesTyping types into the Decode page's fields the way
+// a fast typist on a busy machine does: the page handles the input event
+// of one key press, and the next key reaches the field before go-app draws
+// the page. Drawing the field with the text of the handled event would
+// write it over the field and lose the second key.
+func TestARedrawNeverUndoesTyping(t *testing.T) {
+	srv := startServer(t)
+	b := startBrowser(t, t.TempDir(), nil)
+	b.run(t, "decode page", chromedp.Navigate(srv.URL+"/"), appReady(), visible("#paste"))
+	for _, id := range []string{"paste", "typed-key"} {
+		var got string
+		b.run(t, "type into #"+id,
+			store(chromedp.Evaluate[string](`(async () => {
+				const f = document.getElementById("`+id+`");
+				f.focus();
+				const input = () => f.dispatchEvent(new Event("input", {bubbles: true}));
+				f.value = "A";
+				input();
+				await new Promise(r => setTimeout(r, 0)); // the app handles "A"
+				f.value = "AB"; // the next key, before the page is drawn again
+				await new Promise(r => setTimeout(r, 200)); // several frames
+				input();
+				await new Promise(r => setTimeout(r, 200));
+				return f.value;
+			})()`, chromedp.EvalAwaitPromise), &got),
+		)
+		if got != "AB" {
+			t.Errorf("#%s holds %q after typing A then B; a redraw wrote the text of an earlier key over it", id, got)
+		}
+	}
+}

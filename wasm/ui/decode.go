@@ -51,6 +51,7 @@ func (c *Decode) OnNav(ctx app.Context) {
 	switch {
 	case err == nil:
 		c.text, c.shareURL, c.shareErr = t, "", ""
+		setFieldValue(t, "paste")
 		c.decode()
 	case !errors.Is(err, share.ErrNoMessage):
 		c.shareErr = "This link's message cannot be read. " + ShareError(err)
@@ -115,6 +116,7 @@ func (c *Decode) onKey(ctx app.Context, e app.Event) {
 
 func (c *Decode) clear(ctx app.Context, e app.Event) {
 	c.text, c.typedKey = "", ""
+	setFieldValue("", "paste", "typed-key")
 	c.shareURL, c.shareErr = "", ""
 	c.decode()
 }
@@ -133,7 +135,7 @@ func (c *Decode) Render() app.UI {
 			Spellcheck(false).
 			AutoFocus(true).
 			Aria("label", "Text to decode").
-			Text(c.text).
+			Text(fieldValue("paste", c.text)).
 			OnInput(c.onText),
 		app.Div().Class("keyline").Body(
 			app.Label().For("typed-key").Text("Sign key for this decode only (not saved): "),
@@ -143,7 +145,7 @@ func (c *Decode) Render() app.UI {
 				Attr("autocomplete", "off").
 				Spellcheck(false).
 				Placeholder("leave empty to use the vault").
-				Value(c.typedKey).
+				Value(fieldValue("typed-key", c.typedKey)).
 				OnInput(c.onKey),
 			app.Label().Class("inline").Body(
 				checkbox("show-typed-key", c.showKey).OnChange(func(ctx app.Context, e app.Event) {

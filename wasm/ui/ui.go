@@ -238,6 +238,45 @@ func ReadFile(ctx app.Context, file app.Value, done func(ctx app.Context, data [
 	})
 }
 
+// fieldValue is the value to draw the text field (input or textarea) with
+// the given id, whose text the page keeps in model.
+//
+// go-app draws a page on its own clock, a frame after the events that
+// changed it, and writes a field's value whenever the value drawn
+// changes. While the user types, a frame can fall between a key press and
+// its input event; drawing model then would write the text of the previous
+// event over the field, and the character just typed would be lost. So a
+// field that has the focus is drawn with the text it holds, which leaves
+// go-app nothing to write; any other field (and every field on the server,
+// or not yet in the page) is drawn with model. A change the program makes
+// to a field that may have the focus goes through setFieldValue.
+func fieldValue(id, model string) string {
+	if !app.IsClient {
+		return model
+	}
+	doc := app.Window().Get("document")
+	field := doc.Call("getElementById", id)
+	if !field.Truthy() || !field.Equal(doc.Get("activeElement")) {
+		return model
+	}
+	return field.Get("value").String()
+}
+
+// setFieldValue writes text into the fields with the given ids at once,
+// for a change the program makes to a field that may have the focus, such
+// as clearing a passphrase after the form holding it was submitted with
+// the Enter key (see fieldValue).
+func setFieldValue(text string, ids ...string) {
+	if !app.IsClient {
+		return
+	}
+	for _, id := range ids {
+		if field := app.Window().GetElementByID(id); field.Truthy() {
+			field.Set("value", text)
+		}
+	}
+}
+
 // inputValue is the value of the element an event came from.
 func inputValue(ctx app.Context) string {
 	return ctx.JSSrc().Get("value").String()

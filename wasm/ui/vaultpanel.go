@@ -33,7 +33,10 @@ type passForm struct {
 }
 
 // clear forgets the typed passphrases.
-func (f *passForm) clear() { f.current, f.next, f.confirm = "", "", "" }
+func (f *passForm) clear() {
+	f.current, f.next, f.confirm = "", "", ""
+	setFieldValue("", "pass-current", "pass-new", "pass-confirm")
+}
 
 // backupForm is the Keys page's export and import of backup files.
 type backupForm struct {
@@ -55,6 +58,7 @@ type backupForm struct {
 // and empties the file input.
 func (f *backupForm) clearImport() {
 	f.file, f.fileName, f.importPass = nil, "", ""
+	setFieldValue("", "import-pass")
 	f.preview, f.replace, f.previewing, f.applying = nil, nil, false, false
 	if app.IsClient {
 		if in := app.Window().GetElementByID("import-file"); in.Truthy() {
@@ -119,6 +123,7 @@ func (c *Keys) removePassphrase(ctx app.Context) {
 	if !f.removing {
 		f.removing, f.err = true, ""
 		f.next, f.confirm = "", ""
+		setFieldValue("", "pass-new", "pass-confirm")
 		return
 	}
 	current := f.current
@@ -189,6 +194,7 @@ func (c *Keys) exportBackup(ctx app.Context) {
 	}
 	pass, confirm := f.pass, f.confirm
 	f.pass, f.confirm, f.exportErr = "", "", ""
+	setFieldValue("", "export-pass", "export-confirm")
 	if msg := checkNewPassphrase(pass, confirm); msg != "" {
 		f.exportErr = strings.Replace(msg, "new passphrase", "backup passphrase", 1)
 		return
@@ -242,6 +248,7 @@ func (c *Keys) previewBackup(ctx app.Context) {
 	}
 	pass := f.importPass
 	f.importPass, f.importErr, f.preview, f.replace = "", "", nil, nil
+	setFieldValue("", "import-pass")
 	switch {
 	case f.file == nil:
 		f.importErr = "Choose a backup file first (one made by Export backup)."
@@ -545,7 +552,7 @@ func thousands(n int) string {
 func passwordField(id, label, autocomplete, value string, set func(string)) app.UI {
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Text(label),
-		app.Input().ID(id).Type("password").Value(value).
+		app.Input().ID(id).Type("password").Value(fieldValue(id, value)).
 			Attr("autocomplete", autocomplete).Spellcheck(false).
 			OnInput(func(ctx app.Context, e app.Event) { set(inputValue(ctx)) }),
 	)
