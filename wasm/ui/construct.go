@@ -194,7 +194,7 @@ func (c *Construct) renderChoices(m *Message) app.UI {
 		),
 		app.If(m.Kind == codec.Request, app.Div().Class("field").Body(
 			app.Label().For("construct-version").Text("version"),
-			app.Input().ID("construct-version").Type("text").Value(fieldValue("construct-version", c.form.Version)).OnInput(func(ctx app.Context, e app.Event) {
+			textInput("construct-version", "text", c.form.Version).OnInput(func(ctx app.Context, e app.Event) {
 				c.form.Version = inputValue(ctx)
 			}),
 		)),
@@ -232,13 +232,13 @@ func (c *Construct) renderReply(m *Message) app.UI {
 		),
 		app.Div().Class("field").Body(
 			app.Label().For("construct-rsp-msg").Text("rsp_msg"),
-			app.Input().ID("construct-rsp-msg").Type("text").Value(fieldValue("construct-rsp-msg", c.form.RspMsg)).OnInput(func(ctx app.Context, e app.Event) {
+			textInput("construct-rsp-msg", "text", c.form.RspMsg).OnInput(func(ctx app.Context, e app.Event) {
 				c.form.RspMsg = inputValue(ctx)
 			}),
 		),
 		app.If(c.form.Callback, app.Div().Class("field").Body(
 			app.Label().For("construct-callback-url").Text("The merchant's callback handler (for the curl command)"),
-			app.Input().ID("construct-callback-url").Type("url").Value(fieldValue("construct-callback-url", c.form.CallbackURL)).Placeholder(DefaultCallbackURL).OnInput(func(ctx app.Context, e app.Event) {
+			textInput("construct-callback-url", "url", c.form.CallbackURL).Placeholder(DefaultCallbackURL).OnInput(func(ctx app.Context, e app.Event) {
 				c.form.CallbackURL = inputValue(ctx)
 			}),
 		)),
@@ -260,7 +260,7 @@ func (c *Construct) renderRow(r Row, values map[string]string, prefix string) ap
 	f := r.Field
 	id := prefix + f.Name
 	name := f.Name
-	input := app.Input().ID(id).Type("text").Value(fieldValue(id, r.Value)).Spellcheck(false).
+	input := textInput(id, "text", r.Value).Spellcheck(false).
 		Attr("autocomplete", "off").
 		OnInput(func(ctx app.Context, e app.Event) {
 			values[name] = inputValue(ctx)

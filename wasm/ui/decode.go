@@ -139,13 +139,11 @@ func (c *Decode) Render() app.UI {
 			OnInput(c.onText),
 		app.Div().Class("keyline").Body(
 			app.Label().For("typed-key").Text("Sign key for this decode only (not saved): "),
-			app.Input().
-				ID("typed-key").
-				Type("text").Class(keyClass).
+			textInput("typed-key", "text", c.typedKey).
+				Class(keyClass).
 				Attr("autocomplete", "off").
 				Spellcheck(false).
 				Placeholder("leave empty to use the vault").
-				Value(fieldValue("typed-key", c.typedKey)).
 				OnInput(c.onKey),
 			app.Label().Class("inline").Body(
 				checkbox("show-typed-key", c.showKey).OnChange(func(ctx app.Context, e app.Event) {

@@ -260,7 +260,7 @@ func (c *Keys) renderForm() app.UI {
 	field := func(id, label, name, value, placeholder string, set func(string)) app.UI {
 		return app.Div().Class("field").Body(
 			app.Label().For(id).Text(label),
-			app.Input().ID(id).Type("text").Value(fieldValue(id, value)).Placeholder(placeholder).
+			textInput(id, "text", value).Placeholder(placeholder).
 				Spellcheck(false).Attr("autocomplete", "off").
 				OnInput(func(ctx app.Context, e app.Event) {
 					set(inputValue(ctx))
@@ -276,7 +276,7 @@ func (c *Keys) renderForm() app.UI {
 		field("profile-operator", "operator_id (optional)", vault.FieldOperatorID, c.form.OperatorID, "0000020156", func(s string) { c.form.OperatorID = s }),
 		app.Div().Class("field").Body(
 			app.Label().For("profile-key").Text("Sign key"),
-			app.Input().ID("profile-key").Type("text").Class(keyClass).Value(fieldValue("profile-key", c.form.SignKey)).
+			textInput("profile-key", "text", c.form.SignKey).Class(keyClass).
 				Spellcheck(false).Attr("autocomplete", "off").
 				OnInput(func(ctx app.Context, e app.Event) {
 					c.form.SignKey = inputValue(ctx)

@@ -237,7 +237,7 @@ func (g *lockGate) render(env *Env, where string, keysLink bool, after func(app.
 				Attr("autocomplete", "username").Hidden(true).ReadOnly(true),
 			app.Div().Class("field").Body(
 				app.Label().For("unlock-pass").Text("Vault passphrase"),
-				app.Input().ID("unlock-pass").Type("password").Value(fieldValue("unlock-pass", g.pass)).
+				textInput("unlock-pass", "password", g.pass).
 					Attr("autocomplete", "current-password").Spellcheck(false).
 					OnInput(func(ctx app.Context, e app.Event) { g.pass = inputValue(ctx) }),
 				button("unlock-submit", g.busy).Type("submit").Text(label),

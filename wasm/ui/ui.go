@@ -262,6 +262,13 @@ func fieldValue(id, model string) string {
 	return field.Get("value").String()
 }
 
+// textInput is an input of type kind (text, url, password) with the given
+// id, whose text the page keeps in model, drawn as fieldValue says: the one
+// way the pages draw a field the user types in.
+func textInput(id, kind, model string) app.HTMLInput {
+	return app.Input().ID(id).Type(kind).Value(fieldValue(id, model))
+}
+
 // setFieldValue writes text into the fields with the given ids at once,
 // for a change the program makes to a field that may have the focus, such
 // as clearing a passphrase after the form holding it was submitted with

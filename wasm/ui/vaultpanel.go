@@ -552,7 +552,7 @@ func thousands(n int) string {
 func passwordField(id, label, autocomplete, value string, set func(string)) app.UI {
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Text(label),
-		app.Input().ID(id).Type("password").Value(fieldValue(id, value)).
+		textInput(id, "password", value).
 			Attr("autocomplete", autocomplete).Spellcheck(false).
 			OnInput(func(ctx app.Context, e app.Event) { set(inputValue(ctx)) }),
 	)
