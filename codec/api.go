@@ -11,12 +11,12 @@ type Kind uint8
 
 // The JSON types a member value can have.
 const (
-	String Kind = iota
-	Number
-	Bool
-	Null
-	ObjectKind
-	ArrayKind
+	KindString Kind = iota
+	KindNumber
+	KindBool
+	KindNull
+	KindObject
+	KindArray
 )
 
 // Value is one member value of a transaction data object.

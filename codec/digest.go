@@ -91,7 +91,7 @@ func verify(o *Object, md5 string, one *[1]RuleDigest) Verification {
 	}
 	allStrings := true
 	for i := range o.Members {
-		if o.Members[i].Value.Kind != String {
+		if o.Members[i].Value.Kind != KindString {
 			allStrings = false
 			break
 		}
@@ -173,7 +173,7 @@ func appendInput(dst []byte, o *Object, r Rule) ([]byte, *Error) {
 		}
 		for _, i := range order.idx(len(o.Members)) {
 			m := &o.Members[i]
-			if m.Value.Kind != String {
+			if m.Value.Kind != KindString {
 				return dst, nonString(m)
 			}
 			dst = append(dst, m.Value.Text...)
@@ -207,11 +207,11 @@ func appendInput(dst []byte, o *Object, r Rule) ([]byte, *Error) {
 
 func nonString(m *Member) *Error {
 	what := "the value of " + quote(m.Key, 40) + " is " + m.Value.Kind.withArticle()
-	if m.Value.Kind != Null {
+	if m.Value.Kind != KindNull {
 		what += " (" + clip(m.Value.Text, 40) + ")"
 	}
 	fix := "send the value as a string"
-	if m.Value.Kind == Number || m.Value.Kind == Bool {
+	if m.Value.Kind == KindNumber || m.Value.Kind == KindBool {
 		fix += " (" + quote(m.Value.Text, 30) + ")"
 	}
 	return newErr(LayerEncode, ErrNonString, what+", and the documented scheme hashes only string values",

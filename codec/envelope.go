@@ -76,9 +76,9 @@ func parseEnvelope(b []byte, strict bool, e *Envelope) (*Envelope, *Error) {
 			continue
 		}
 		switch {
-		case m.Value.Kind == String:
+		case m.Value.Kind == KindString:
 			*dst = m.Value.Text
-		case m.Value.Kind == Null && !strict:
+		case m.Value.Kind == KindNull && !strict:
 			switch m.Key {
 			case "data":
 				e.HasData = false
@@ -103,9 +103,9 @@ func parseEnvelope(b []byte, strict bool, e *Envelope) (*Envelope, *Error) {
 		switch {
 		case has.rsp:
 			e.Extra = append(e.Extra, rep)
-		case rep.Value.Kind == String:
+		case rep.Value.Kind == KindString:
 			e.RspCode, e.RspCodeName, has.rsp = rep.Value.Text, "rep_code", true
-		case rep.Value.Kind != Null || strict:
+		case rep.Value.Kind != KindNull || strict:
 			return nil, newErr(LayerEnvelope, ErrFieldType, "the member \"rep_code\" is "+rep.Value.Kind.withArticle()+", not a string",
 				"every envelope member is a JSON string: the sender built the envelope wrongly")
 		}

@@ -105,7 +105,7 @@ func TestEnvelopeErrors(t *testing.T) {
 			t.Errorf("ParseEnvelope(%s) error %v, want %v saying %q", tt.body, err, tt.want, tt.says)
 		}
 	}
-	e := &Envelope{Kind: Request, Action: "A", Extra: []Member{{Key: "md5", Value: Value{Kind: String, Text: "x"}}}}
+	e := &Envelope{Kind: Request, Action: "A", Extra: []Member{{Key: "md5", Value: Value{Kind: KindString, Text: "x"}}}}
 	if _, err := e.MarshalJSON(); !errors.Is(err, ErrDuplicate) {
 		t.Errorf("MarshalJSON with an extra md5: %v, want ErrDuplicate", err)
 	}

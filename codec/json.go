@@ -291,7 +291,7 @@ func (p *parser) members(members []Member) ([]Member, *Error) {
 			if err != nil {
 				return nil, err
 			}
-			v = Value{Kind: String, Text: t}
+			v = Value{Kind: KindString, Text: t}
 		case '{', '[':
 			var k Kind
 			nested, k, err = p.value(nested[:0], 2)
@@ -405,7 +405,7 @@ func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
 		p.skipSpace()
 		if p.i < len(p.s) && p.s[p.i] == '}' {
 			p.i++
-			return append(dst, '}'), ObjectKind, nil
+			return append(dst, '}'), KindObject, nil
 		}
 		var keys []string
 		for {
@@ -445,7 +445,7 @@ func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
 		if err := checkDuplicateKeys(keys, p.layer); err != nil {
 			return dst, 0, err
 		}
-		return append(dst, '}'), ObjectKind, nil
+		return append(dst, '}'), KindObject, nil
 	case '[':
 		if depth > MaxDepth {
 			return dst, 0, p.tooDeep()
@@ -455,7 +455,7 @@ func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
 		p.skipSpace()
 		if p.i < len(p.s) && p.s[p.i] == ']' {
 			p.i++
-			return append(dst, ']'), ArrayKind, nil
+			return append(dst, ']'), KindArray, nil
 		}
 		for {
 			var err *Error
@@ -476,13 +476,13 @@ func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
 			}
 			return dst, 0, p.syntax("expected ',' or ']' after an array element")
 		}
-		return append(dst, ']'), ArrayKind, nil
+		return append(dst, ']'), KindArray, nil
 	case '"':
 		t, err := p.str()
 		if err != nil {
 			return dst, 0, err
 		}
-		return appendQuotedValid(dst, t), String, nil
+		return appendQuotedValid(dst, t), KindString, nil
 	default:
 		start := p.i
 		k, err := p.scalar()
@@ -505,23 +505,23 @@ func (p *parser) scalar() (Kind, *Error) {
 	case 't':
 		if len(s)-p.i >= 4 && s[p.i:p.i+4] == "true" {
 			p.i += 4
-			return Bool, nil
+			return KindBool, nil
 		}
 	case 'f':
 		if len(s)-p.i >= 5 && s[p.i:p.i+5] == "false" {
 			p.i += 5
-			return Bool, nil
+			return KindBool, nil
 		}
 	case 'n':
 		if len(s)-p.i >= 4 && s[p.i:p.i+4] == "null" {
 			p.i += 4
-			return Null, nil
+			return KindNull, nil
 		}
 	default:
 		n := scanNumber(s[p.i:])
 		if n > 0 {
 			p.i += n
-			return Number, nil
+			return KindNumber, nil
 		}
 		if n < 0 {
 			p.i -= n

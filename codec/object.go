@@ -39,7 +39,7 @@ func (o *Object) Set(key string, v Value) {
 }
 
 // SetString sets a string member.
-func (o *Object) SetString(key, s string) { o.Set(key, Value{Kind: String, Text: s}) }
+func (o *Object) SetString(key, s string) { o.Set(key, Value{Kind: KindString, Text: s}) }
 
 // AppendJSON appends the compact JSON text of o to dst, members in order:
 // raw UTF-8, only '"', '\' and control characters escaped, never HTML
@@ -68,7 +68,7 @@ func (o *Object) appendJSON(dst []byte, strict bool) ([]byte, bool) {
 			return dst, false
 		}
 		dst = append(dst, ':')
-		if m.Value.Kind == String {
+		if m.Value.Kind == KindString {
 			if dst, ok = quoteUTF8(dst, m.Value.Text, strict); !ok {
 				return dst, false
 			}
@@ -81,14 +81,14 @@ func (o *Object) appendJSON(dst []byte, strict bool) ([]byte, bool) {
 
 func (v Value) appendJSON(dst []byte) []byte {
 	switch v.Kind {
-	case String:
+	case KindString:
 		return appendQuoted(dst, v.Text)
-	case Bool:
+	case KindBool:
 		if v.Text == "true" {
 			return append(dst, "true"...)
 		}
 		return append(dst, "false"...)
-	case Number, ObjectKind, ArrayKind:
+	case KindNumber, KindObject, KindArray:
 		if v.Text != "" {
 			return append(dst, v.Text...)
 		}
@@ -112,17 +112,17 @@ func (o *Object) UnmarshalJSON(b []byte) error {
 // String returns the name of the kind as JSON calls it.
 func (k Kind) String() string {
 	switch k {
-	case String:
+	case KindString:
 		return "string"
-	case Number:
+	case KindNumber:
 		return "number"
-	case Bool:
+	case KindBool:
 		return "boolean"
-	case Null:
+	case KindNull:
 		return "null"
-	case ObjectKind:
+	case KindObject:
 		return "object"
-	case ArrayKind:
+	case KindArray:
 		return "array"
 	}
 	return "unknown kind " + itoa(int(k))
@@ -132,9 +132,9 @@ func (k Kind) String() string {
 // array", "null".
 func (k Kind) withArticle() string {
 	switch k {
-	case Null:
+	case KindNull:
 		return "null"
-	case ObjectKind, ArrayKind:
+	case KindObject, KindArray:
 		return "an " + k.String()
 	}
 	return "a " + k.String()
@@ -158,26 +158,26 @@ func (o *Object) check(layer Layer, text bool) *Error {
 		v := m.Value
 		bad := ""
 		switch v.Kind {
-		case String:
+		case KindString:
 			if text && !validUTF8(v.Text) {
 				return newErr(layer, ErrNotUTF8, "the value of "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
 			}
-		case Number:
+		case KindNumber:
 			if !isJSONNumber(v.Text) {
 				bad = "number"
 			}
-		case Bool:
+		case KindBool:
 			if v.Text != "true" && v.Text != "false" {
 				bad = "boolean"
 			}
-		case Null:
+		case KindNull:
 			if v.Text != "null" && v.Text != "" {
 				bad = "null"
 			}
-		case ObjectKind, ArrayKind:
+		case KindObject, KindArray:
 			p := parser{s: v.Text, layer: layer}
 			want := byte('{')
-			if v.Kind == ArrayKind {
+			if v.Kind == KindArray {
 				want = '['
 			}
 			if v.Text == "" || v.Text[0] != want {

@@ -16,10 +16,10 @@ func TestAppendJSONIsCompactRawAndOrdered(t *testing.T) {
 	o.SetString("a", "张三 😀 \u2028 \x7f")
 	o.SetString("ctl", "line\nbreak\ttab\r\x01\x1f\b\f")
 	o.SetString("q", `"quoted" \ back\slash /`)
-	o.Set("n", Value{Kind: Number, Text: "100.50"})
-	o.Set("b", Value{Kind: Bool, Text: "true"})
-	o.Set("nil", Value{Kind: Null, Text: "null"})
-	o.Set("obj", Value{Kind: ObjectKind, Text: `{"k":[1,"v"]}`})
+	o.Set("n", Value{Kind: KindNumber, Text: "100.50"})
+	o.Set("b", Value{Kind: KindBool, Text: "true"})
+	o.Set("nil", Value{Kind: KindNull, Text: "null"})
+	o.Set("obj", Value{Kind: KindObject, Text: `{"k":[1,"v"]}`})
 	o.SetString("z", "<tag>&") // Set replaces in place
 	want := `{"z":"<tag>&","a":"张三 😀 ` + "\u2028 \x7f" + `","ctl":"line\nbreak\ttab\r\u0001\u001f\b\f","q":"\"quoted\" \\ back\\slash /","n":100.50,"b":true,"nil":null,"obj":{"k":[1,"v"]}}`
 	if got := string(o.AppendJSON(nil)); got != want {
@@ -56,18 +56,18 @@ func TestParseObjectSenderEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Member{
-		{"url", Value{String, "http://x.example/cb"}},
-		{"name", Value{String, "张三"}},
-		{"emoji", Value{String, "😀"}},
-		{"gson", Value{String, "prepay_id=wx&a<b>"}},
-		{"amount", Value{Number, "1.50"}},
-		{"n", Value{Number, "-0"}},
-		{"e", Value{Number, "1E+2"}},
-		{"t", Value{Bool, "true"}},
-		{"f", Value{Bool, "false"}},
-		{"z", Value{Null, "null"}},
-		{"nested", Value{ObjectKind, `{"a":[1,"é",{},[]]}`}},
-		{"s", Value{String, "\"\\\b\f\n\r\t"}},
+		{"url", Value{KindString, "http://x.example/cb"}},
+		{"name", Value{KindString, "张三"}},
+		{"emoji", Value{KindString, "😀"}},
+		{"gson", Value{KindString, "prepay_id=wx&a<b>"}},
+		{"amount", Value{KindNumber, "1.50"}},
+		{"n", Value{KindNumber, "-0"}},
+		{"e", Value{KindNumber, "1E+2"}},
+		{"t", Value{KindBool, "true"}},
+		{"f", Value{KindBool, "false"}},
+		{"z", Value{KindNull, "null"}},
+		{"nested", Value{KindObject, `{"a":[1,"é",{},[]]}`}},
+		{"s", Value{KindString, "\"\\\b\f\n\r\t"}},
 	}
 	if len(o.Members) != len(want) {
 		t.Fatalf("got %d members, want %d: %+v", len(o.Members), len(want), o.Members)
@@ -221,13 +221,13 @@ func TestSealChecksCallerObjects(t *testing.T) {
 		o    *Object
 		want error
 	}{
-		{&Object{Members: []Member{{"a", Value{String, "1"}}, {"a", Value{String, "2"}}}}, ErrDuplicate},
-		{&Object{Members: []Member{{"a", Value{Number, "1,5"}}}}, ErrNotJSON},
-		{&Object{Members: []Member{{"a", Value{Bool, "yes"}}}}, ErrNotJSON},
-		{&Object{Members: []Member{{"a", Value{ObjectKind, `{"x":}`}}}}, ErrNotJSON},
-		{&Object{Members: []Member{{"a", Value{ArrayKind, `{}`}}}}, ErrNotJSON},
-		{&Object{Members: []Member{{"a", Value{String, "\xff"}}}}, ErrNotUTF8},
-		{&Object{Members: []Member{{"\xff", Value{String, "x"}}}}, ErrNotUTF8},
+		{&Object{Members: []Member{{"a", Value{KindString, "1"}}, {"a", Value{KindString, "2"}}}}, ErrDuplicate},
+		{&Object{Members: []Member{{"a", Value{KindNumber, "1,5"}}}}, ErrNotJSON},
+		{&Object{Members: []Member{{"a", Value{KindBool, "yes"}}}}, ErrNotJSON},
+		{&Object{Members: []Member{{"a", Value{KindObject, `{"x":}`}}}}, ErrNotJSON},
+		{&Object{Members: []Member{{"a", Value{KindArray, `{}`}}}}, ErrNotJSON},
+		{&Object{Members: []Member{{"a", Value{KindString, "\xff"}}}}, ErrNotUTF8},
+		{&Object{Members: []Member{{"\xff", Value{KindString, "x"}}}}, ErrNotUTF8},
 		{&Object{Members: []Member{{"a", Value{Kind(42), "x"}}}}, ErrFieldType},
 	}
 	for _, tt := range tests {

@@ -49,11 +49,11 @@ func utf16Unit(r rune) rune {
 // appendRendered appends the text rule r gives the top-level value v.
 func appendRendered(dst []byte, v Value, r Rule) ([]byte, *Error) {
 	switch v.Kind {
-	case String:
+	case KindString:
 		return append(dst, v.Text...), nil
-	case Number:
+	case KindNumber:
 		return appendNumber(dst, v.Text, r, true), nil
-	case Bool:
+	case KindBool:
 		if r == RulePHP {
 			if v.Text == "true" {
 				return append(dst, '1'), nil
@@ -61,17 +61,17 @@ func appendRendered(dst []byte, v Value, r Rule) ([]byte, *Error) {
 			return dst, nil
 		}
 		return append(dst, v.Text...), nil
-	case Null:
+	case KindNull:
 		if r == RuleCryptoJS {
 			return append(dst, "null"...), nil
 		}
 		return dst, nil // js and php: empty; java: the member is dropped
-	case ObjectKind, ArrayKind:
+	case KindObject, KindArray:
 		switch r {
 		case RulePHP:
 			return append(dst, "Array"...), nil
 		case RuleCryptoJS:
-			if v.Kind == ObjectKind {
+			if v.Kind == KindObject {
 				return append(dst, "[object Object]"...), nil
 			}
 		}
@@ -340,10 +340,10 @@ func (p *parser) node(depth int) (node, *Error) {
 			return node{}, p.tooDeep()
 		}
 		closer := byte('}')
-		n := node{kind: ObjectKind}
+		n := node{kind: KindObject}
 		if c == '[' {
 			closer = ']'
-			n.kind = ArrayKind
+			n.kind = KindArray
 		}
 		p.i++
 		p.skipSpace()
@@ -395,7 +395,7 @@ func (p *parser) node(depth int) (node, *Error) {
 		if err != nil {
 			return node{}, err
 		}
-		return node{kind: String, text: t}, nil
+		return node{kind: KindString, text: t}, nil
 	}
 	start := p.i
 	k, err := p.scalar()
@@ -422,17 +422,17 @@ func arrayIndex(k string) (uint32, bool) {
 // as String(n) (non-finite ones as null), integer-like keys first.
 func (n *node) appendJSJSON(dst []byte) []byte {
 	switch n.kind {
-	case String:
+	case KindString:
 		return appendQuoted(dst, n.text)
-	case Number:
+	case KindNumber:
 		f, _ := strconv.ParseFloat(n.text, 64)
 		if math.IsInf(f, 0) {
 			return append(dst, "null"...)
 		}
 		return appendJSNumber(dst, f)
-	case Bool, Null:
+	case KindBool, KindNull:
 		return append(dst, n.text...)
-	case ArrayKind:
+	case KindArray:
 		dst = append(dst, '[')
 		for i := range n.kids {
 			if i > 0 {
@@ -475,16 +475,16 @@ func (n *node) appendJSJSON(dst []byte) []byte {
 // elements as empty.
 func (n *node) appendJSJoin(dst []byte) []byte {
 	switch n.kind {
-	case String:
+	case KindString:
 		return append(dst, n.text...)
-	case Number:
+	case KindNumber:
 		f, _ := strconv.ParseFloat(n.text, 64)
 		return appendJSNumber(dst, f)
-	case Bool:
+	case KindBool:
 		return append(dst, n.text...)
-	case Null:
+	case KindNull:
 		return dst
-	case ObjectKind:
+	case KindObject:
 		return append(dst, "[object Object]"...)
 	}
 	for i := range n.kids {
@@ -501,14 +501,14 @@ func (n *node) appendJSJoin(dst []byte) []byte {
 // [a, b], numbers as Double.toString.
 func (n *node) appendJava(dst []byte) []byte {
 	switch n.kind {
-	case String:
+	case KindString:
 		return append(dst, n.text...)
-	case Number:
+	case KindNumber:
 		f, _ := strconv.ParseFloat(n.text, 64)
 		return appendJavaDouble(dst, f)
-	case Bool, Null:
+	case KindBool, KindNull:
 		return append(dst, n.text...)
-	case ArrayKind:
+	case KindArray:
 		dst = append(dst, '[')
 		for i := range n.kids {
 			if i > 0 {
@@ -521,7 +521,7 @@ func (n *node) appendJava(dst []byte) []byte {
 	dst = append(dst, '{')
 	first := true
 	for i := range n.kids {
-		if n.kids[i].kind == Null {
+		if n.kids[i].kind == KindNull {
 			continue
 		}
 		if !first {

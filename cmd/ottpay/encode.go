@@ -125,7 +125,7 @@ func encodeWarnings(stderr io.Writer, e *codec.Envelope, data *codec.Object, rul
 	if rule != codec.RuleStrings {
 		var nonString []string
 		for _, m := range data.Members {
-			if m.Value.Kind != codec.String {
+			if m.Value.Kind != codec.KindString {
 				nonString = append(nonString, m.Key)
 			}
 		}

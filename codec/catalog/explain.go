@@ -70,7 +70,7 @@ func (f Field) Explain(v codec.Value) string { return explain(load(), &f, f.Name
 
 func explain(c *catalog, f *Field, name string, v codec.Value) string {
 	s := v.Text
-	if v.Kind != codec.String && v.Kind != codec.Number {
+	if v.Kind != codec.KindString && v.Kind != codec.KindNumber {
 		return s
 	}
 	switch f.Unit {

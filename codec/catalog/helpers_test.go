@@ -61,17 +61,17 @@ func valueFromJSON(raw json.RawMessage) (codec.Value, error) {
 	case text[0] == '"':
 		var s string
 		err := json.Unmarshal(raw, &s)
-		return codec.Value{Kind: codec.String, Text: s}, err
+		return codec.Value{Kind: codec.KindString, Text: s}, err
 	case text[0] == '{':
-		return codec.Value{Kind: codec.ObjectKind, Text: text}, nil
+		return codec.Value{Kind: codec.KindObject, Text: text}, nil
 	case text[0] == '[':
-		return codec.Value{Kind: codec.ArrayKind, Text: text}, nil
+		return codec.Value{Kind: codec.KindArray, Text: text}, nil
 	case text == "true" || text == "false":
-		return codec.Value{Kind: codec.Bool, Text: text}, nil
+		return codec.Value{Kind: codec.KindBool, Text: text}, nil
 	case text == "null":
-		return codec.Value{Kind: codec.Null, Text: text}, nil
+		return codec.Value{Kind: codec.KindNull, Text: text}, nil
 	}
-	return codec.Value{Kind: codec.Number, Text: text}, nil
+	return codec.Value{Kind: codec.KindNumber, Text: text}, nil
 }
 
 // readVectors reads a testdata file of one JSON object per line; blank
@@ -125,4 +125,4 @@ func one(t *testing.T, name string) Action {
 	return got[0]
 }
 
-func str(s string) codec.Value { return codec.Value{Kind: codec.String, Text: s} }
+func str(s string) codec.Value { return codec.Value{Kind: codec.KindString, Text: s} }

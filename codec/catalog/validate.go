@@ -190,7 +190,7 @@ func checkValue(kind codec.EnvelopeKind, f *Field, key string, v codec.Value) []
 		found = append(found, p)
 	}
 	switch v.Kind {
-	case codec.String, codec.Number:
+	case codec.KindString, codec.KindNumber:
 	default:
 		return found // null, true/false, objects and arrays: nothing more to check
 	}
@@ -306,26 +306,26 @@ func checkEnum(f *Field, key, s string) (Problem, bool) {
 }
 
 func nonString(key string, v codec.Value, docType string) (Problem, bool) {
-	if v.Kind == codec.String {
+	if v.Kind == codec.KindString {
 		return Problem{}, false
 	}
 	var what string
 	switch v.Kind {
-	case codec.Number:
+	case codec.KindNumber:
 		if strings.Contains(docType, "number") {
 			return Problem{}, false
 		}
 		what = "a JSON number"
-	case codec.Bool:
+	case codec.KindBool:
 		what = "a JSON boolean"
-	case codec.Null:
+	case codec.KindNull:
 		what = "JSON null"
-	case codec.ObjectKind:
+	case codec.KindObject:
 		if docType == "object" {
 			return Problem{}, false
 		}
 		what = "a JSON object"
-	case codec.ArrayKind:
+	case codec.KindArray:
 		if docType == "array" {
 			return Problem{}, false
 		}
@@ -335,7 +335,7 @@ func nonString(key string, v codec.Value, docType string) (Problem, bool) {
 	}
 	msg := quote(key) + " is " + what + " (" + clip(v.Text) + "), but the docs define only string values and " +
 		"senders disagree on how to hash anything else into the md5"
-	if v.Kind == codec.Number || v.Kind == codec.Bool {
+	if v.Kind == codec.KindNumber || v.Kind == codec.KindBool {
 		msg += "; send it as the string " + quote(v.Text)
 	} else {
 		msg += "; send it as a string"

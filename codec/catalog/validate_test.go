@@ -123,7 +123,7 @@ func TestCheckField(t *testing.T) {
 		{"H5PAY", codec.Request, "amount", str("5.5"), []want{{Error, `send "550"`}}},
 		{"H5PAY", codec.Request, "amount", str("abc"), []want{{Error, "whole cents"}}},
 		{"H5PAY", codec.Response, "amount", str("6.00"), []want{{Warning, "whole cents"}}},
-		{"H5PAY", codec.Request, "amount", codec.Value{Kind: codec.Number, Text: "500"}, []want{{Warning, `send it as the string "500"`}}},
+		{"H5PAY", codec.Request, "amount", codec.Value{Kind: codec.KindNumber, Text: "500"}, []want{{Warning, `send it as the string "500"`}}},
 		{"H5PAY", codec.Request, "biz_type", str("ALIPAY"), []want{{Warning, `"WECHATPAY"`}}},
 		{"H5PAY", codec.Request, "submit_type", str("form"), nil},
 		{"H5PAY", codec.Request, "operator_id", str("0000000437"), nil},
@@ -145,7 +145,7 @@ func TestCheckField(t *testing.T) {
 		{"EX_RATE_QUERY", codec.Request, "fee_type", str("USD"), nil},
 		{"CALLBACK", codec.Callback, "exchange_rate", str("5,05"), []want{{Warning, "decimal"}}},
 		{"CALLBACK", codec.Callback, "finish_time", str("2024-01-08 16:29:03 CST"), nil},
-		{"CALLBACK", codec.Callback, "amount", codec.Value{Kind: codec.Null, Text: "null"}, []want{{Warning, "JSON null"}}},
+		{"CALLBACK", codec.Callback, "amount", codec.Value{Kind: codec.KindNull, Text: "null"}, []want{{Warning, "JSON null"}}},
 	}
 	for _, c := range cases {
 		got := CheckField(one(t, c.action), c.kind, c.field, c.value)

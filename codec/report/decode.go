@@ -355,7 +355,7 @@ func (r *Report) checkData(data *codec.Object) {
 	if data == nil {
 		return
 	}
-	if v, ok := data.Get("merchant_id"); ok && v.Kind == codec.String && r.MerchantID != "" && v.Text != r.MerchantID {
+	if v, ok := data.Get("merchant_id"); ok && v.Kind == codec.KindString && r.MerchantID != "" && v.Text != r.MerchantID {
 		r.warn("the envelope says merchant_id " + r.MerchantID + " but the data says " + v.Text)
 	}
 	if r.Kind == codec.Request.String() && r.Action != "" {

@@ -66,7 +66,7 @@ func ParseKeys(b []byte) (Keys, error) {
 		switch {
 		case mem.Key == "":
 			return Keys{}, fmt.Errorf("%w: an empty merchant_id (every member name must be a merchant_id)", ErrKeysFile)
-		case mem.Value.Kind != codec.String:
+		case mem.Value.Kind != codec.KindString:
 			return Keys{}, fmt.Errorf("%w: the key of merchant %s is not a string (write the sign key in quotes)", ErrKeysFile, mem.Key)
 		case mem.Value.Text == "":
 			return Keys{}, fmt.Errorf("%w: the key of merchant %s is empty (fill in its sign key or remove the entry)", ErrKeysFile, mem.Key)

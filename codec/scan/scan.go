@@ -349,7 +349,7 @@ func nullKind(raw []byte) error {
 		return nil
 	}
 	for _, m := range o.Members {
-		if m.Value.Kind != codec.Null {
+		if m.Value.Kind != codec.KindNull {
 			continue
 		}
 		hint := "a response or callback carries its code as a string, such as \"SUCCESS\": the sender left it unset"

@@ -201,7 +201,7 @@ func rowOf(index int, r *report.Report) Row {
 	row.Amount, _ = r.Field(amountFields...)
 	row.Status, _ = r.Field(statusFields...)
 	if row.Merchant == "" && r.Data != nil {
-		if v, ok := r.Data.Get("merchant_id"); ok && v.Kind == codec.String {
+		if v, ok := r.Data.Get("merchant_id"); ok && v.Kind == codec.KindString {
 			row.Merchant = v.Text
 		}
 	}

@@ -185,9 +185,9 @@ func encode(input []byte) ([]byte, string) {
 			continue
 		}
 		switch m.Value.Kind {
-		case codec.String:
+		case codec.KindString:
 			str[m.Key] = m.Value.Text
-		case codec.Null:
+		case codec.KindNull:
 		default:
 			return nil, m.Key + " must be a string"
 		}
@@ -233,9 +233,9 @@ func encode(input []byte) ([]byte, string) {
 	}
 	var obj *codec.Object
 	switch {
-	case !hasData || data.Kind == codec.Null:
+	case !hasData || data.Kind == codec.KindNull:
 		return nil, "data is missing: pass the transaction data as an object"
-	case data.Kind == codec.ObjectKind || data.Kind == codec.String:
+	case data.Kind == codec.KindObject || data.Kind == codec.KindString:
 		o, err := codec.ParseObject([]byte(data.Text))
 		if err != nil {
 			return nil, "data: " + err.Error()

@@ -171,7 +171,7 @@ func Build(f Form, p *vault.Profile) Message {
 		}
 		for _, fd := range a.EnvelopeExtra {
 			if v := f.Plain[fd.Name]; v != "" {
-				e.Extra = append(e.Extra, codec.Member{Key: fd.Name, Value: codec.Value{Kind: codec.String, Text: v}})
+				e.Extra = append(e.Extra, codec.Member{Key: fd.Name, Value: codec.Value{Kind: codec.KindString, Text: v}})
 			}
 		}
 		m.Endpoint = a.Endpoint

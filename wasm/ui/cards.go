@@ -218,7 +218,7 @@ func codeURLQR(r *report.Report) (link, svg, note string) {
 	}
 	name := ""
 	for _, f := range CodeURLFields {
-		if v, ok := r.Data.Get(f); ok && v.Kind == codec.String && strings.TrimSpace(v.Text) != "" {
+		if v, ok := r.Data.Get(f); ok && v.Kind == codec.KindString && strings.TrimSpace(v.Text) != "" {
 			link, name = v.Text, f
 			break
 		}
@@ -411,7 +411,7 @@ func fieldRows(r *report.Report) []FieldRow {
 	rows := make([]FieldRow, 0, len(r.Data.Members))
 	for _, m := range r.Data.Members {
 		row := FieldRow{Name: m.Key, Value: m.Value.Text}
-		if m.Value.Kind != codec.String {
+		if m.Value.Kind != codec.KindString {
 			row.Kind = kindWords(m.Value.Kind)
 		}
 		var f catalog.Field
@@ -447,15 +447,15 @@ func kindOf(s string) codec.EnvelopeKind {
 
 func kindWords(k codec.Kind) string {
 	switch k {
-	case codec.Number:
+	case codec.KindNumber:
 		return "number"
-	case codec.Bool:
+	case codec.KindBool:
 		return "boolean"
-	case codec.Null:
+	case codec.KindNull:
 		return "null"
-	case codec.ObjectKind:
+	case codec.KindObject:
 		return "object"
-	case codec.ArrayKind:
+	case codec.KindArray:
 		return "array"
 	}
 	return "string"
