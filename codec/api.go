@@ -1,10 +1,29 @@
 package codec
 
 // This file declares the package's exported types. The functions live in
-// the files named after each layer: errors.go (limits and errors),
-// object.go and json.go (strict JSON), digest.go and rules.go (the md5
-// input under each value rule), crypto.go (key, AES, Base64), envelope.go
-// and open.go (envelopes, sealing, opening, strict body decoding).
+// the files named after each layer:
+//
+// The everyday API, for sending and receiving messages:
+//
+//   - object.go: ParseObject and the Object methods (Get, Set, SetString,
+//     AppendJSON);
+//   - envelope.go: ParseEnvelope, Envelope.Seal, Envelope.Open,
+//     Envelope.MarshalJSON;
+//   - open.go: Seal and DecodeBody (one HTTP body under the strict rules);
+//   - digest.go: ParseRule;
+//   - errors.go: the limits, the sentinel errors and *Error.
+//
+// The primitives, one step of the scheme each, for tools that show the
+// steps (the workbench, the command line's explain) and for tests; a
+// message built or read with them alone is not checked as Seal and Open
+// check it:
+//
+//   - digest.go and rules.go: SortedValues (step 1, the md5 input under
+//     each value rule), Digest (step 2), Verify (the md5 check);
+//   - crypto.go: AESKey (step 3), EncryptData and DecryptData (step 4,
+//     AES-128-ECB/PKCS#7 and Base64).
+//
+// Internals: json.go (the strict JSON reader and writer).
 
 // Kind is the JSON type of a value inside a transaction data object.
 type Kind uint8
@@ -111,7 +130,7 @@ type Verification struct {
 }
 
 // Opened is a decrypted transaction data object and the result of its
-// verification. Open returns it without error only when Verified; it also
+// verification. Envelope.Open returns it without error only when Verified; it also
 // comes with ErrMD5Mismatch (not verified) and ErrKeyCase (opened with the
 // sign key in another letter case), so that the message can be shown.
 type Opened struct {

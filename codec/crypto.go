@@ -5,11 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 )
-
-// ErrAESKey reports an AES key that is not 16 bytes long.
-var ErrAESKey = errors.New("AES key is not 16 bytes")
 
 // AESKey derives the 16-character AES key from an md5 and a sign key, as
 // Appendix A says: the characters 8 to 23 of the uppercase hex MD5 of the
@@ -38,15 +34,23 @@ func aesKey(md5Text, signKey string) [16]byte {
 
 // EncryptData encrypts plaintext with AES-128-ECB and PKCS#7 padding and
 // returns the standard Base64 of the ciphertext, with padding and without
-// line breaks. aesKey must be 16 bytes (as AESKey returns); for any other
-// length EncryptData returns the empty string.
-func EncryptData(aesKey string, plaintext []byte) string {
+// line breaks. aesKey must be 16 bytes (as AESKey returns); any other
+// length is an error wrapping ErrAESKey.
+//
+// EncryptData is a primitive for showing the steps of the scheme; to send
+// a message use Seal or Envelope.Seal, which derive the key and the md5.
+func EncryptData(aesKey string, plaintext []byte) (string, error) {
 	if len(aesKey) != 16 {
-		return ""
+		return "", badAESKey(aesKey)
 	}
 	var k [16]byte
 	copy(k[:], aesKey)
-	return encryptToBase64(&k, plaintext)
+	return encryptToBase64(&k, plaintext), nil
+}
+
+func badAESKey(aesKey string) *Error {
+	return newErr(LayerKey, ErrAESKey, "the AES key is "+itoa(len(aesKey))+" bytes, not 16",
+		"derive the key with AESKey from the md5 and the sign key")
 }
 
 // encryptToBase64 is EncryptData with a key array, using pooled buffers so
@@ -107,8 +111,7 @@ func encryptECB(dst []byte, key *[16]byte, plaintext []byte) []byte {
 // byte. It returns the plaintext and the padding length removed.
 func DecryptData(aesKey, data string) (plaintext []byte, padding int, err error) {
 	if len(aesKey) != 16 {
-		return nil, 0, newErr(LayerKey, ErrAESKey, "the AES key is "+itoa(len(aesKey))+" bytes, not 16",
-			"derive the key with AESKey from the md5 and the sign key")
+		return nil, 0, badAESKey(aesKey)
 	}
 	var k [16]byte
 	copy(k[:], aesKey)

@@ -20,9 +20,31 @@
 //  4. data is the standard Base64 of the AES-128-ECB, PKCS#7-padded
 //     encryption of the object's compact JSON text.
 //
-// Seal and Envelope.Seal do this; Open, Envelope.Open and DecodeBody undo
-// it and verify the md5. The documented Appendix A example reproduces its
+// Seal and Envelope.Seal do this; Envelope.Open and DecodeBody undo it and
+// verify the md5. The documented Appendix A example reproduces its
 // published ciphertext byte for byte.
+//
+// # Which function to use
+//
+// To send a request: build an Object (ParseObject, or Set and SetString on
+// the zero value), fill an Envelope's action, version and merchant_id, call
+// Envelope.Seal with the sign key, and send Envelope.MarshalJSON.
+//
+// To receive a callback or a response as a service: DecodeBody with the
+// HTTP body and the sign key. It applies every strict rule (one object, no
+// duplicate members, canonical Base64) and returns the message only when
+// the md5 verifies. Check merchant_id and the amount against your own
+// order before acting on it (see the last section).
+//
+// To read an envelope found elsewhere (a log, a paste): ParseEnvelope,
+// which tolerates null members, then Envelope.Open.
+//
+// To show or test one step of the scheme, the primitives: SortedValues
+// (the md5 input), Digest (the md5), AESKey (the AES key), EncryptData and
+// DecryptData (AES and Base64) and Verify (the md5 check). They do one
+// step each and check nothing beyond it: a message built with them is not
+// refused for a non-string value, a bad key or a bad size as Seal refuses
+// it, so use Seal and Open for real messages.
 //
 // # Objects
 //

@@ -29,11 +29,7 @@ func (k EnvelopeKind) String() string {
 // failure response without data and md5 parses without error, with
 // HasData and HasMD5 false; Open then reports ErrNoData.
 func ParseEnvelope(b []byte) (*Envelope, error) {
-	e, err := parseEnvelope(b, false, nil)
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
+	return result(parseEnvelope(b, false, nil))
 }
 
 // parseEnvelope parses into e, or a new Envelope if e is nil.
@@ -138,14 +134,26 @@ func (e *Envelope) Seal(o *Object, signKey string, r Rule) error {
 	return nil
 }
 
-// Open decrypts and verifies the envelope's data with the sign key (see
-// the function Open). An envelope without data or md5 gives ErrNoData or
+// Open decrypts e.Data with the AES key derived from e.MD5 and signKey,
+// parses the plaintext as one strict JSON object and verifies it against
+// e.MD5 (see Verify). An envelope without data or md5 gives ErrNoData or
 // ErrMissingField, never a crash.
+//
+// The key is derived from the md5 exactly as transmitted. If that gives no
+// valid plaintext and the md5 holds lower-case letters, the upper-cased md5
+// is tried and, if it works, Opened.MD5Uppercased says so.
+//
+// When the plaintext decrypts but no rule reproduces the md5, Open returns
+// the Opened message together with an error wrapping ErrMD5Mismatch. When
+// the data decrypts only with the sign key upper- or lower-cased, Open
+// returns the Opened message together with an error wrapping ErrKeyCase:
+// the key as given is wrong and the message says which case works. Any
+// other error comes with a nil *Opened.
 func (e *Envelope) Open(signKey string) (*Opened, error) {
 	if err := e.needData(); err != nil {
 		return nil, err
 	}
-	return Open(e.MD5, e.Data, signKey)
+	return result(open(e.MD5, e.Data, signKey, nil))
 }
 
 func (e *Envelope) needData() *Error {
@@ -179,11 +187,7 @@ func (e *Envelope) needData() *Error {
 // response code is written under RspCodeName when that is "rep_code".
 // data and md5 are left out when absent (HasData, HasMD5 false and empty).
 func (e *Envelope) MarshalJSON() ([]byte, error) {
-	b, err := e.appendJSON(make([]byte, 0, 128+len(e.Data)))
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
+	return result(e.appendJSON(make([]byte, 0, 128+len(e.Data))))
 }
 
 func (e *Envelope) appendJSON(b []byte) ([]byte, *Error) {

@@ -17,6 +17,7 @@ const (
 // Sentinel errors, tested with errors.Is. Every error the package returns
 // is an *Error wrapping one of these.
 var (
+	ErrAESKey       = errors.New("AES key is not 16 bytes")
 	ErrTooLarge     = errors.New("input too large")
 	ErrNotJSON      = errors.New("not valid JSON")
 	ErrNotObject    = errors.New("not a JSON object")
@@ -80,6 +81,16 @@ func (e *Error) Error() string {
 
 // Unwrap returns the sentinel error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// result returns v with e as an error: nil when e is nil. Returning a nil
+// *Error as an error directly gives a non-nil error (Go's typed nil), so
+// every exported function hands its internal *Error out through here.
+func result[T any](v T, e *Error) (T, error) {
+	if e != nil {
+		return v, e
+	}
+	return v, nil
+}
 
 func newErr(l Layer, sentinel error, what, hint string) *Error {
 	return &Error{Layer: l, Err: sentinel, What: what, Hint: hint}

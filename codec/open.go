@@ -60,28 +60,6 @@ func emptyKey() *Error {
 	return newErr(LayerKey, ErrEmptySignKey, "no sign key was given", "set the merchant's sign key, as issued by OTT Pay")
 }
 
-// Open decrypts data with the AES key derived from md5 and signKey, parses
-// the plaintext as one strict JSON object and verifies it against md5
-// (see Verify).
-//
-// The key is derived from md5 exactly as transmitted. If that gives no
-// valid plaintext and md5 holds lower-case letters, the upper-cased md5 is
-// tried and, if it works, Opened.MD5Uppercased says so.
-//
-// When the plaintext decrypts but no rule reproduces md5, Open returns the
-// Opened message together with an error wrapping ErrMD5Mismatch. When the
-// data decrypts only with the sign key upper- or lower-cased, Open returns
-// the Opened message together with an error wrapping ErrKeyCase: the key
-// as given is wrong and the message says which case works. Any other error
-// comes with a nil *Opened.
-func Open(md5, data, signKey string) (*Opened, error) {
-	op, err := open(md5, data, signKey, nil)
-	if err != nil {
-		return op, err
-	}
-	return op, nil
-}
-
 // message holds, in one allocation, what decoding one body produces.
 type message struct {
 	env   Envelope
@@ -90,7 +68,9 @@ type message struct {
 	rules [1]RuleDigest
 }
 
-// open is Open, building the result in m (a new message if nil).
+// open decrypts data with the AES key derived from md5 and signKey, parses
+// the plaintext and verifies it (see Envelope.Open), building the result in
+// m (a new message if nil).
 func open(md5, data, signKey string, m *message) (*Opened, *Error) {
 	if signKey == "" {
 		return nil, emptyKey()
@@ -248,8 +228,8 @@ func mismatch(op *Opened, md5 string) *Error {
 //   - the plaintext is one strict JSON object by the same rules.
 //
 // The envelope is returned whenever the body parses, with the Opened
-// message and the error of Open (see Open for the md5 retry and for the
-// errors that come with an Opened message).
+// message and the error of Envelope.Open (see there for the md5 retry and
+// for the errors that come with an Opened message).
 func DecodeBody(body []byte, signKey string) (*Envelope, *Opened, error) {
 	if len(body) > MaxMessageSize {
 		return nil, nil, newErr(LayerEnvelope, ErrTooLarge, "the body is "+itoa(len(body))+" bytes, more than the limit of "+itoa(MaxMessageSize),
@@ -263,9 +243,6 @@ func DecodeBody(body []byte, signKey string) (*Envelope, *Opened, error) {
 	if err := e.needData(); err != nil {
 		return e, nil, err
 	}
-	op, err := open(e.MD5, e.Data, signKey, m)
-	if err != nil {
-		return e, op, err
-	}
-	return e, op, nil
+	op, oerr := result(open(e.MD5, e.Data, signKey, m))
+	return e, op, oerr
 }

@@ -18,7 +18,17 @@ const (
 // sealRaw encrypts any plaintext with the key a sender would derive from
 // md5 and key, whatever the plaintext holds.
 func sealRaw(md5, key, plaintext string) string {
-	return EncryptData(AESKey(md5, key), []byte(plaintext))
+	data, err := EncryptData(AESKey(md5, key), []byte(plaintext))
+	if err != nil {
+		panic(err) // AESKey always gives 16 bytes
+	}
+	return data
+}
+
+// openRaw opens an md5 and a data member as an envelope carrying them.
+func openRaw(md5, data, signKey string) (*Opened, error) {
+	e := &Envelope{MD5: md5, Data: data, HasMD5: true, HasData: true}
+	return e.Open(signKey)
 }
 
 // errorIs checks the sentinel, the layer, and that the message names the
@@ -47,7 +57,7 @@ func TestOpenBase64Rules(t *testing.T) {
 	for _, sep := range []string{" ", "\n", "\r\n", "\t", "\f", "  \r\n  "} {
 		d := wrap60(exData)
 		d = strings.ReplaceAll(d, " ", sep)
-		op, err := Open(exMD5, sep+d+sep, exKey)
+		op, err := openRaw(exMD5, sep+d+sep, exKey)
 		if err != nil || string(op.Plaintext) != exPlain {
 			t.Errorf("data wrapped with %q: %v", sep, err)
 		}
@@ -70,19 +80,19 @@ func TestOpenBase64Rules(t *testing.T) {
 		{"whitespace only", " \n ", ErrLength, []string{"empty"}},
 	}
 	for _, tt := range tests {
-		_, err := Open(exMD5, tt.data, exKey)
+		_, err := openRaw(exMD5, tt.data, exKey)
 		layer := LayerBase64
 		errorIs(t, tt.name, err, tt.want, layer, tt.says...)
 	}
 }
 
 func TestOpenWrongKey(t *testing.T) {
-	_, err := Open(exMD5, exData, "6698851A525C9434")
+	_, err := openRaw(exMD5, exData, "6698851A525C9434")
 	errorIs(t, "wrong sign key", err, ErrPadding, LayerDecrypt, "decoded cleanly from Base64", "almost always a wrong sign key", "upper- and lower-cased key do not work")
-	_, err = Open(exMD5, exData, "")
+	_, err = openRaw(exMD5, exData, "")
 	errorIs(t, "no sign key", err, ErrEmptySignKey, LayerKey)
 	// A wrong md5 gives a wrong key too.
-	_, err = Open("C12F9560769C2CB55E6954935B325917", exData, exKey)
+	_, err = openRaw("C12F9560769C2CB55E6954935B325917", exData, exKey)
 	errorIs(t, "md5 changed", err, ErrPadding, LayerDecrypt, "wrong sign key", "md5 altered or mistyped")
 }
 
@@ -90,7 +100,7 @@ func TestOpenWrongKey(t *testing.T) {
 // letter case is an error that says so, and still shows the message.
 func TestOpenSignKeyCase(t *testing.T) {
 	lower := strings.ToLower(exKey) // "6698851a525c9433"
-	op, err := Open(exMD5, exData, lower)
+	op, err := openRaw(exMD5, exData, lower)
 	errorIs(t, "lower-cased key", err, ErrKeyCase, LayerKey, "only with the sign key upper-cased", "not with the key as given")
 	if op == nil || string(op.Plaintext) != exPlain || !op.Verified {
 		t.Errorf("the message opened with the other case is not returned: %+v", op)
@@ -100,12 +110,12 @@ func TestOpenSignKeyCase(t *testing.T) {
 	}
 	// A crypto-js sender that upper-cases a lower-case key.
 	data := sealRaw(exMD5, exKey, exPlain)
-	if _, err := Open(exMD5, data, lower); !errors.Is(err, ErrKeyCase) {
+	if _, err := openRaw(exMD5, data, lower); !errors.Is(err, ErrKeyCase) {
 		t.Errorf("lower key, upper-cased by the sender: %v", err)
 	}
 	// The reverse: the sender lower-cases the key.
 	data = sealRaw(exMD5, "abcdef0123456789", exPlain)
-	_, err = Open(exMD5, data, "ABCDEF0123456789")
+	_, err = openRaw(exMD5, data, "ABCDEF0123456789")
 	errorIs(t, "upper key, lower-cased by the sender", err, ErrKeyCase, LayerKey, "lower-cased")
 }
 
@@ -114,23 +124,23 @@ func TestOpenSignKeyCase(t *testing.T) {
 func TestOpenMD5Case(t *testing.T) {
 	lowerMD5 := strings.ToLower(exMD5)
 	// Sender derived the key from its upper-case md5 but sent it lower-case.
-	op, err := Open(lowerMD5, exData, exKey)
+	op, err := openRaw(lowerMD5, exData, exKey)
 	if err != nil || !op.MD5Uppercased || op.KeyMD5 != exMD5 || !op.Verified {
 		t.Fatalf("Open with a lower-cased md5 = %+v, %v", op, err)
 	}
 	// Sender derived the key from the lower-case md5 it sent: no retry.
 	data := sealRaw(lowerMD5, exKey, exPlain)
-	op, err = Open(lowerMD5, data, exKey)
+	op, err = openRaw(lowerMD5, data, exKey)
 	if err != nil || op.MD5Uppercased || op.KeyMD5 != lowerMD5 || !op.Verified {
 		t.Fatalf("Open with a key from the lower-case md5 = %+v, %v", op, err)
 	}
-	_, err = Open(lowerMD5, exData, "0000000000000000")
+	_, err = openRaw(lowerMD5, exData, "0000000000000000")
 	errorIs(t, "wrong key, lower md5", err, ErrPadding, LayerDecrypt, "nor does the upper-cased md5")
 }
 
 func TestOpenBadMD5(t *testing.T) {
 	for _, m := range []string{"", exMD5[:31], exMD5 + "0", "G" + exMD5[1:], " " + exMD5} {
-		_, err := Open(m, exData, exKey)
+		_, err := openRaw(m, exData, exKey)
 		errorIs(t, "md5 "+m, err, ErrBadMD5, LayerEnvelope, "not 32 hex digits")
 	}
 }
@@ -139,13 +149,13 @@ func TestOpenBadMD5(t *testing.T) {
 // truncated copy. The message is still returned, unverified.
 func TestOpenMD5Mismatch(t *testing.T) {
 	tampered := strings.Replace(exPlain, "1234567890", "1234567891", 1)
-	op, err := Open(exMD5, sealRaw(exMD5, exKey, tampered), exKey)
+	op, err := openRaw(exMD5, sealRaw(exMD5, exKey, tampered), exKey)
 	errorIs(t, "tampered", err, ErrMD5Mismatch, LayerVerify, "decrypted cleanly", exMD5, "tampered", "another value rule", "truncated copy")
 	if op == nil || op.Verified || op.Rule != "" || string(op.Plaintext) != tampered {
 		t.Errorf("the unverified message is not returned as such: %+v", op)
 	}
 	// Non-string values that no rule explains.
-	op, err = Open(exMD5, sealRaw(exMD5, exKey, `{"amount":100}`), exKey)
+	op, err = openRaw(exMD5, sealRaw(exMD5, exKey, `{"amount":100}`), exKey)
 	errorIs(t, "numbers", err, ErrMD5Mismatch, LayerVerify, "strings gives nothing (non-string values)", "js gives", "java gives")
 	if op == nil || len(op.Rules) != 5 {
 		t.Errorf("not every rule was tried: %+v", op)
@@ -160,7 +170,7 @@ func TestOpenNamesTheSenderRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		op, err := Open(md5, data, exKey)
+		op, err := openRaw(md5, data, exKey)
 		if err != nil || op.Rule != r {
 			t.Errorf("sealed as %s, opened as %q: %v", r, op.Rule, err)
 		}
@@ -184,11 +194,11 @@ func TestOpenPlaintextRules(t *testing.T) {
 		{"empty", "", ErrNotJSON, []string{"empty"}},
 	}
 	for _, tt := range tests {
-		_, err := Open(exMD5, sealRaw(exMD5, exKey, tt.plain), exKey)
+		_, err := openRaw(exMD5, sealRaw(exMD5, exKey, tt.plain), exKey)
 		errorIs(t, tt.name, err, tt.want, LayerPlaintext, tt.says...)
 	}
 	// Surrounding whitespace is allowed.
-	op, err := Open(exMD5, sealRaw(exMD5, exKey, "\n "+exPlain+"\r\n"), exKey)
+	op, err := openRaw(exMD5, sealRaw(exMD5, exKey, "\n "+exPlain+"\r\n"), exKey)
 	if err != nil || !op.Verified {
 		t.Errorf("plaintext with surrounding whitespace: %v", err)
 	}
@@ -210,19 +220,19 @@ func TestDecryptDataPadding(t *testing.T) {
 			blk[i] = 'x'
 		}
 		copy(blk[16-len(tail):], tail)
-		ct := EncryptData(key, blk) // adds a full block of padding
-		raw := mustB64(t, ct)[:16]  // keep the block we built
+		ct := sealRaw(exMD5, exKey, string(blk)) // adds a full block of padding
+		raw := mustB64(t, ct)[:16]               // keep the block we built
 		_, _, err := DecryptData(key, b64(raw))
 		errorIs(t, "padding "+string(rune('0'+tail[len(tail)-1])), err, ErrPadding, LayerDecrypt, "PKCS#7")
 	}
 	if _, _, err := DecryptData("short", exData); !errors.Is(err, ErrAESKey) {
 		t.Errorf("DecryptData with a 5-byte key: %v", err)
 	}
-	if EncryptData("short", []byte("x")) != "" {
-		t.Error("EncryptData with a 5-byte key returned data")
+	if d, err := EncryptData("short", []byte("x")); d != "" || !errors.Is(err, ErrAESKey) {
+		t.Errorf("EncryptData with a 5-byte key = %q, %v; want no data and ErrAESKey", d, err)
 	}
 	// A full block of padding is removed whole.
-	d := EncryptData(key, []byte("0123456789abcdef"))
+	d := sealRaw(exMD5, exKey, "0123456789abcdef")
 	if pt, pad, err := DecryptData(key, d); err != nil || pad != 16 || string(pt) != "0123456789abcdef" {
 		t.Errorf("full padding block: %q %d %v", pt, pad, err)
 	}

@@ -97,7 +97,7 @@ func TestDocumentedVectorsEncode(t *testing.T) {
 func TestDocumentedVectorsDecode(t *testing.T) {
 	for _, v := range loadVectors(t) {
 		t.Run(v.ID, func(t *testing.T) {
-			op, err := Open(v.MD5, v.Data, v.SignKey)
+			op, err := openRaw(v.MD5, v.Data, v.SignKey)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -395,7 +395,10 @@ func batchLog(t *testing.T, key string) (string, map[string]int) {
 			json.Unmarshal([]byte(sealed(t, data, key, merchantID)), &m)
 			data["amount"] = "1"
 			j, _ := json.Marshal(data)
-			m["data"] = codec.EncryptData(codec.AESKey(m["md5"], key), j)
+			var err error
+			if m["data"], err = codec.EncryptData(codec.AESKey(m["md5"], key), j); err != nil {
+				t.Fatal(err)
+			}
 			out, _ := json.Marshal(m)
 			env = string(out)
 			want["not-verified"]++
@@ -437,7 +440,8 @@ func brokenMD5(t *testing.T, md5, data, key string) string {
 		} else {
 			b[i] = '0'
 		}
-		if _, err := codec.Open(string(b), data, key); err != nil {
+		env := codec.Envelope{MD5: string(b), Data: data, HasMD5: true, HasData: true}
+		if _, err := env.Open(key); err != nil {
 			if _, _, derr := codec.DecryptData(codec.AESKey(string(b), key), data); derr != nil {
 				return string(b)
 			}

@@ -99,7 +99,11 @@ func TestWorkbench(t *testing.T) {
 		// Same md5 and key, but the order id changed and re-encrypted:
 		// decrypts cleanly, md5 no longer matches.
 		changed := strings.Replace(v.Plaintext, "1234567890", "1234567899", 1)
-		forged := callback(merchantID, codec.EncryptData(v.AESKey, []byte(changed)), v.MD5)
+		data, err := codec.EncryptData(v.AESKey, []byte(changed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged := callback(merchantID, data, v.MD5)
 		// One digit of the md5 changed: the AES key derived from it is
 		// wrong, so the data does not decrypt.
 		md5 := []byte(v.MD5)
@@ -138,7 +142,11 @@ func TestWorkbench(t *testing.T) {
 		// Another merchant, with the docs' sample key, which is not in
 		// the vault.
 		const otherKey = "A8B5FE540E38A5A9"
-		other := callback("QC00000001", codec.EncryptData(codec.AESKey(v.MD5, otherKey), []byte(v.Plaintext)), v.MD5)
+		data, err := codec.EncryptData(codec.AESKey(v.MD5, otherKey), []byte(v.Plaintext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := callback("QC00000001", data, v.MD5)
 		b.run(t, "decode with typed key",
 			setValue("#paste", other),
 			waitText("#card-1 .badge", "Not decrypted"),

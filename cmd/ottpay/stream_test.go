@@ -64,7 +64,11 @@ func callback(line int) (string, error) {
 	if expect(line) == wantUnverified {
 		// Same md5, other data: decrypts but does not verify.
 		o.SetString("amount", "999999")
-		e.Data = codec.EncryptData(codec.AESKey(e.MD5, testKey), o.AppendJSON(nil))
+		data, err := codec.EncryptData(codec.AESKey(e.MD5, testKey), o.AppendJSON(nil))
+		if err != nil {
+			return "", err
+		}
+		e.Data = data
 	}
 	b, err := e.MarshalJSON()
 	return string(b), err

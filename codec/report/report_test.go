@@ -287,7 +287,10 @@ func TestKeyInAnotherCaseIsNamedAsSuch(t *testing.T) {
 func tampered(t testing.TB, v vector, plaintext string) string {
 	t.Helper()
 	md5 := envelopeMember(t, v.Envelope, "md5")
-	data := codec.EncryptData(codec.AESKey(md5, v.SignKey), []byte(plaintext))
+	data, err := codec.EncryptData(codec.AESKey(md5, v.SignKey), []byte(plaintext))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return strings.Replace(v.Envelope, envelopeMember(t, v.Envelope, "data"), data, 1)
 }
 

@@ -115,7 +115,11 @@ func TestAppendixAVerifiesWithTheMerchantsVaultKey(t *testing.T) {
 func TestTamperedDataIsNotVerifiedAndSaysWhy(t *testing.T) {
 	v := loadAppendixA(t)
 	changed := strings.Replace(v.Plaintext, "1234567890", "1234567899", 1)
-	forged := callbackJSON(testMerchant, codec.EncryptData(v.AESKey, []byte(changed)), v.MD5)
+	data, err := codec.EncryptData(v.AESKey, []byte(changed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := callbackJSON(testMerchant, data, v.MD5)
 	c := oneCard(t, DecodeText(forged, []vault.Profile{profileFor(v)}, ""))
 	if c.Outcome != report.NotVerified || c.BadgeClass != "bad" {
 		t.Errorf("outcome %v, want not verified", c.Outcome)
@@ -150,7 +154,10 @@ func TestWrongMD5FailsAtDecryption(t *testing.T) {
 func TestKeyChoice(t *testing.T) {
 	v := loadAppendixA(t)
 	vaultKeys := []vault.Profile{profileFor(v), {ID: "p2", Label: "Shop B", MerchantID: "QC00000002", SignKey: "A8B5FE540E38A5A9"}}
-	other := codec.EncryptData(codec.AESKey(v.MD5, "0123456789ABCDEF"), []byte(v.Plaintext))
+	other, err := codec.EncryptData(codec.AESKey(v.MD5, "0123456789ABCDEF"), []byte(v.Plaintext))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name     string

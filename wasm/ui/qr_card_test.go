@@ -119,7 +119,10 @@ func TestQRCodeRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	forged := strings.Replace(codeURLData("code_url", link), "QR0001", "QR6666", -1)
-	m["data"] = codec.EncryptData(codec.AESKey(m["md5"], v.SignKey), []byte(forged))
+	var err error
+	if m["data"], err = codec.EncryptData(codec.AESKey(m["md5"], v.SignKey), []byte(forged)); err != nil {
+		t.Fatal(err)
+	}
 	b, _ := json.Marshal(m)
 	c = oneCard(t, DecodeText(string(b), profiles, ""))
 	if c.Outcome == report.Verified || c.CodeURL != strings.Replace(link, "QR0001", "QR6666", 1) {
