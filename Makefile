@@ -1,7 +1,7 @@
 # The two commands that matter: `make serve` and `make test` (see README.md).
 
 GO        ?= go
-ADDR      ?= 127.0.0.1:8080
+ADDR      ?= 127.0.0.1:47801
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME  ?= 20000x
 BENCHTIME ?= 1s
@@ -16,7 +16,9 @@ CODEC_PKGS := ./codec/ ./codec/scan/ ./codec/catalog/ ./codec/report/
 all: build
 
 ## serve: build web/app.wasm and serve the workbench on http://$(ADDR)
+## (a port of its own: the keys live in the browser's storage for this origin)
 serve:
+	@echo "make serve: the workbench will be at http://$(ADDR)/ (ADDR=host:port for another)"
 	./build.sh serve $(ADDR)
 
 ## build: the command line into bin/ and the browser app into web/

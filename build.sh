@@ -2,7 +2,7 @@
 # Builds and serves the OTT Pay workbench (the browser app under wasm/).
 #
 #   ./build.sh wasm                  build web/app.wasm and its .br/.gz forms
-#   ./build.sh serve [ADDR]          build, then serve on ADDR (default 127.0.0.1:8080)
+#   ./build.sh serve [ADDR]          build, then serve on ADDR (default 127.0.0.1:47801)
 #   ./build.sh static [DIR] [PREFIX] build, then write a static website to DIR
 #                                    (default dist/); PREFIX is the URL path of a
 #                                    sub-path deploy, e.g. /ottpay on GitHub Pages
@@ -76,7 +76,7 @@ wasm)
 	build_wasm
 	;;
 serve)
-	addr=${1:-127.0.0.1:8080}
+	addr=${1:-127.0.0.1:47801}
 	build_wasm
 	exec "$GO" run ./wasm -addr "$addr"
 	;;

@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -30,6 +31,14 @@ import (
 	"github.com/ottpay-toolkit/ottpay/wasm/ui"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
+
+// DefaultAddr is where the workbench is served unless -addr says
+// otherwise: loopback, on a port of its own. The keys live in the
+// browser's storage for this origin (scheme, host and port), and so does
+// go-app's service worker: on a common development port such as 8080 any
+// other local server started later would get both. 47801 is unassigned
+// and unusual enough to stay the workbench's alone.
+const DefaultAddr = "127.0.0.1:47801"
 
 // openStore gives the server's pre-rendering an empty in-memory vault:
 // keys only ever live in the browser.
@@ -43,7 +52,7 @@ func serverMain() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("wasm", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	addr := fl.String("addr", "127.0.0.1:8080", "`address` to serve the workbench on (port 0 picks a free port)")
+	addr := fl.String("addr", DefaultAddr, "`address` to serve the workbench on (port 0 picks a free port)")
 	root := fl.String("root", ".", "`directory` holding web/ with app.wasm (built by ./build.sh wasm)")
 	static := fl.String("static", "", "write the workbench as a static website into `dir` and exit, instead of serving it")
 	prefix := fl.String("prefix", "", "URL `path` the static website is deployed under, e.g. /ottpay for https://user.github.io/ottpay/")
@@ -118,6 +127,8 @@ type site struct {
 	files    http.Handler
 	appJS    []byte // go-app's app.js, patched (see PatchAppJS)
 	wasmExec []byte // Go's wasm_exec.js (see WasmExecJS)
+
+	patchWarn sync.Once
 }
 
 // encoded is one form of app.wasm.
@@ -275,13 +286,17 @@ async function ottpayInstantiate(go, url, instantiateStreaming) {
 `
 
 // BootScript is the tag that runs web/boot.js as soon as the page's head
-// is read, to compile app.wasm (at wasmURL) while the page is parsed,
-// styled and painted: go-app's own script only runs after that. It is a
-// plain (parser-blocking) script on purpose: the script is tiny and an
-// async one would wait for the main thread, which styles and paints the
-// page first.
+// is read. The script refuses to run the app inside another page's frame
+// (the static build cannot send frame-ancestors), takes the trailing
+// slash off a deep link that a plain static server redirected to its
+// directory (/ottpay/keys/ → /ottpay/keys, the route), and starts
+// compiling app.wasm (at wasmURL) while the page is parsed, styled and
+// painted: go-app's own script only runs after that. It is a plain
+// (parser-blocking) script on purpose: the script is tiny and an async
+// one would wait for the main thread, which styles and paints the page
+// first.
 func BootScript(prefix, wasmURL string) string {
-	return `<script src="` + prefix + `/web/boot.js" data-wasm="` + wasmURL + `"></script>`
+	return `<script src="` + prefix + `/web/boot.js" data-wasm="` + wasmURL + `" data-prefix="` + prefix + `"></script>`
 }
 
 // Version is the app version the service worker compares: a hash of the
@@ -332,7 +347,9 @@ func newHandler(version, prefix string) *app.Handler {
 		Version:            version,
 		// Start compiling app.wasm while the page is parsed; app.js
 		// instantiates that module instead of loading it again.
-		RawHeaders: []string{BootScript(prefix, prefix+"/web/app.wasm")},
+		// Keep addresses out of Referer headers on hosts that send no
+		// Referrer-Policy.
+		RawHeaders: []string{ReferrerTag, BootScript(prefix, prefix+"/web/app.wasm")},
 	}
 }
 
@@ -362,10 +379,9 @@ func ContentSecurityPolicy(meta bool) string {
 // ServeHTTP serves one request.
 func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", ContentSecurityPolicy(false))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	for _, kv := range SecurityHeaders() {
+		h.Set(kv[0], kv[1])
+	}
 	switch p := r.URL.Path; {
 	case p == "/web/app.wasm" || p == "/app.wasm":
 		s.serveWasm(w, r)
@@ -390,8 +406,65 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-cache")
 		s.files.ServeHTTP(w, r)
 	default:
-		s.handler.ServeHTTP(w, r)
+		s.servePage(w, r)
 	}
+}
+
+// servePage serves what go-app's handler serves, with its pages patched
+// by PatchPage.
+func (s *site) servePage(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	s.handler.ServeHTTP(rec, r)
+	b := rec.Body.Bytes()
+	if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		if page, err := PatchPage(string(b)); err == nil {
+			b = []byte(page)
+		} else {
+			s.warnOnce(err)
+		}
+	}
+	h := w.Header()
+	for k, v := range rec.Header() {
+		if h.Get(k) == "" {
+			h[k] = v
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(rec.Code)
+	if r.Method != http.MethodHead {
+		w.Write(b)
+	}
+}
+
+// warnOnce reports a page that could not be patched on the server's
+// standard error, once (the page is served as go-app wrote it).
+func (s *site) warnOnce(err error) {
+	s.patchWarn.Do(func() { fmt.Fprintln(os.Stderr, "wasm: warning:", err) })
+}
+
+// viewportRE matches the viewport meta tag go-app v9 writes into every
+// page (its attributes in any order). go-app's maximum-scale=1 and
+// user-scalable=0 stop people from zooming, which WCAG 2.1 (1.4.4, Resize
+// text) forbids.
+var viewportRE = regexp.MustCompile(`<meta (?:name="viewport" content="[^"]*"|content="[^"]*" name="viewport")>`)
+
+// ViewportTag is the viewport meta tag the workbench's pages carry
+// instead: zooming stays allowed.
+const ViewportTag = `<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">`
+
+// ReferrerTag keeps the page's address (and a share link's #fragment is
+// never sent anyway) out of the Referer header of any request the page
+// makes, on hosts that cannot send a Referrer-Policy header.
+const ReferrerTag = `<meta name="referrer" content="no-referrer">`
+
+// PatchPage fixes what go-app writes into every page and cannot be
+// configured: the viewport tag that disables zooming becomes ViewportTag.
+// It fails when the page has no such tag (a go-app upgrade changed it).
+func PatchPage(page string) (string, error) {
+	if len(viewportRE.FindAllStringIndex(page, 2)) != 1 {
+		return page, errors.New("a page does not carry go-app v9's viewport tag: the go-app version changed; update PatchPage")
+	}
+	return viewportRE.ReplaceAllLiteralString(page, ViewportTag), nil
 }
 
 // serveWasm sends app.wasm in the best encoding the browser accepts.
@@ -499,8 +572,26 @@ func (s *site) writeStatic(dir string) error {
 		page = strings.Replace(page, metaCharset, metaCharset+"\n    "+meta, 1)
 		// go-app writes the address of its temporary local server here.
 		page = ogURL.ReplaceAllString(page, `<meta property="og:url" content="`+s.prefix+route+`">`)
+		if page, err = PatchPage(page); err != nil {
+			return fmt.Errorf("%s: %w", rel, err)
+		}
 		pages++
-		return os.WriteFile(file, []byte(page), 0o644)
+		if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+			return err
+		}
+		if route == "/" {
+			return nil
+		}
+		// keys.html answers /keys on hosts that try the .html
+		// extension (GitHub Pages, Netlify, Cloudflare Pages); a plain
+		// static server finds /keys as the directory keys/ instead. Its
+		// resources are absolute paths under the prefix, so the same
+		// page works from either place.
+		sub := strings.TrimSuffix(file, ".html")
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(sub, "index.html"), []byte(page), 0o644)
 	})
 	if err != nil {
 		return err
@@ -508,7 +599,40 @@ func (s *site) writeStatic(dir string) error {
 	if pages < len(ui.Nav) {
 		return fmt.Errorf("the static website has %d pages, want at least %d", pages, len(ui.Nav))
 	}
+	if err := os.WriteFile(filepath.Join(dir, "_headers"), []byte(StaticHeaders(s.prefix)), 0o644); err != nil {
+		return err
+	}
 	return copyDir(filepath.Join(s.root, "web"), filepath.Join(dir, "web"))
+}
+
+// SecurityHeaders are the response headers the server sends with
+// everything, in the order a host's configuration lists them. A static
+// host must be told to send them: a page cannot set them for itself (the
+// pages carry what a page can: the policy less frame-ancestors, the
+// referrer tag, and a frame-buster in web/boot.js).
+func SecurityHeaders() [][2]string {
+	return [][2]string{
+		{"Content-Security-Policy", ContentSecurityPolicy(false)},
+		{"X-Frame-Options", "DENY"},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "no-referrer"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+	}
+}
+
+// StaticHeaders is the _headers file of a static website deployed under
+// prefix, in the format Netlify and Cloudflare Pages read: a path
+// pattern, then its headers indented, one per line. It asks for
+// SecurityHeaders on every path of the site.
+func StaticHeaders(prefix string) string {
+	var b strings.Builder
+	b.WriteString("# Response headers for Netlify and Cloudflare Pages (written by ./build.sh static).\n")
+	b.WriteString("# Other hosts: send the same headers with every file of the site.\n")
+	b.WriteString(prefix + "/*\n")
+	for _, h := range SecurityHeaders() {
+		b.WriteString("  " + h[0] + ": " + h[1] + "\n")
+	}
+	return b.String()
 }
 
 // copyDir copies the regular files of src into dst.

@@ -226,7 +226,7 @@ func TestStaticWebsiteUnderASubPath(t *testing.T) {
 			t.Errorf("%s names the generator's temporary server: %s", p, page[max(0, i-200):min(len(page), i+100)])
 		}
 		if !strings.Contains(page, `src="/ottpay/app.js"`) || !strings.Contains(page, `href="/ottpay/web/workbench.css"`) ||
-			!strings.Contains(page, `src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm"`) {
+			!strings.Contains(page, `src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm" data-prefix="/ottpay"`) {
 			t.Errorf("%s: resources are not under the prefix", p)
 		}
 	}
@@ -292,14 +292,14 @@ func TestPagesStartTheEarlyCompile(t *testing.T) {
 	for _, p := range ui.Paths() {
 		page := body(t, get(t, s, p))
 		head, _, _ := strings.Cut(page, "</head>")
-		if !strings.Contains(head, `<script src="/web/boot.js" data-wasm="/web/app.wasm"></script>`) {
+		if !strings.Contains(head, `<script src="/web/boot.js" data-wasm="/web/app.wasm" data-prefix=""></script>`) {
 			t.Errorf("page %s does not start web/boot.js from its head", p)
 		}
 	}
 	if !strings.Contains(body(t, get(t, s, "/app-worker.js")), `"/web/boot.js"`) {
 		t.Error("app-worker.js does not precache /web/boot.js")
 	}
-	if got := BootScript("/ottpay", "/ottpay/web/app.wasm"); got != `<script src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm"></script>` {
+	if got := BootScript("/ottpay", "/ottpay/web/app.wasm"); got != `<script src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm" data-prefix="/ottpay"></script>` {
 		t.Errorf("BootScript under /ottpay = %s", got)
 	}
 }

@@ -1,13 +1,61 @@
-// boot.js starts compiling app.wasm as soon as the page starts loading.
+// boot.js runs first in every page's head, as a plain script (the page's
+// Content-Security-Policy allows no inline script). It does three things.
 //
-// go-app's app.js runs deferred, after the page has been parsed, styled and
-// painted; on a first visit that is hundreds of milliseconds after the
-// download of app.wasm began. This script runs as soon as it arrives and
-// hands the compilation to app.js through window.ottpayWasmModule, a
-// promise of the compiled WebAssembly.Module. app.js falls back to its own
-// fetch if the promise is missing or fails.
+// 1. It refuses to run the workbench inside another page's frame. A server
+//    says so with frame-ancestors, but a static host may send no headers,
+//    and a framed workbench could be overlaid and clicked through
+//    (clickjacking) by the page around it. So when the page is framed it
+//    stops loading it, before go-app's scripts, and shows only a link that
+//    opens the workbench in a tab of its own.
+//
+// 2. A plain static server answers a deep link /ottpay/keys from the
+//    directory keys/ by redirecting to /ottpay/keys/. The app's route is
+//    /keys, so the trailing slash is taken off the address (without a
+//    reload) before the app reads it.
+//
+// 3. It starts compiling app.wasm as soon as the page starts loading.
+//    go-app's app.js runs deferred, after the page has been parsed, styled
+//    and painted; on a first visit that is hundreds of milliseconds after
+//    the download of app.wasm began. This script hands the compilation to
+//    app.js through window.ottpayWasmModule, a promise of the compiled
+//    WebAssembly.Module. app.js falls back to its own fetch if the promise
+//    is missing or fails.
 (() => {
   const script = document.currentScript;
+
+  let framed = true;
+  try {
+    framed = window.self !== window.top;
+  } catch (e) {
+    // A sandboxed or cross-origin parent may refuse even the comparison.
+  }
+  if (framed) {
+    window.stop();
+    const link = document.createElement("a");
+    link.href = location.href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.textContent = "Open the OTT Pay workbench in a tab of its own";
+    const p = document.createElement("p");
+    p.id = "framed";
+    p.append(
+      "The OTT Pay workbench does not run inside another page, to keep the merchant keys it holds out of that page's reach. ",
+      link,
+      "."
+    );
+    const body = document.createElement("body");
+    body.append(p);
+    document.documentElement.replaceChildren(document.createElement("head"), body);
+    window.ottpayFramed = true;
+    return;
+  }
+
+  const prefix = (script && script.dataset.prefix) || "";
+  const path = location.pathname;
+  if (path.length > prefix.length + 1 && path.endsWith("/") && path.startsWith(prefix + "/")) {
+    history.replaceState(history.state, "", path.replace(/\/+$/, "") + location.search + location.hash);
+  }
+
   const url = script && script.dataset.wasm;
   if (!url || !WebAssembly.compileStreaming) {
     return;

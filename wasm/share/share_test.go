@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -175,7 +176,7 @@ func TestParseRefuses(t *testing.T) {
 		{"not base64url", Param + "=ab+/cd", ErrCorrupt},
 		{"cut short", good[:len(good)/2], ErrCorrupt},
 		{"empty message", Param + "=", ErrCorrupt},
-		{"bomb", Param + "=" + deflate(t, make([]byte, MaxText+1)), ErrCorrupt},
+		{"bomb", Param + "=" + deflate(t, make([]byte, MaxText+1)), ErrTooLong},
 		{"not UTF-8", Param + "=" + deflate(t, []byte{0xff, 0xfe}), ErrCorrupt},
 		{"over-long", Param + "=" + strings.Repeat("A", MaxFragment+1), ErrCorrupt},
 	} {
@@ -215,4 +216,87 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("re-shared text does not round-trip: %v", err)
 		}
 	})
+}
+
+// The key guard finds a key in the encodings a pasted log commonly puts
+// it in, says which, and never repeats the key.
+func TestLinkRefusesEncodedKeys(t *testing.T) {
+	msg := readMessage(t)
+	const name, key = "QC00005496", "6698851A525C9433"
+	keys := map[string]string{name: key}
+	jsonEscaped := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		return b.String()
+	}
+	percent := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		}
+		return b.String()
+	}
+	b64 := base64.StdEncoding.EncodeToString
+	for _, tc := range []struct{ name, text, form string }{
+		{"plain, lower case", "key=" + strings.ToLower(key), "as it is"},
+		{"JSON \\u-escaped", `{"sign_key":"` + jsonEscaped(key) + `"}`, "JSON-escaped"},
+		{"twice JSON-escaped", `"{\\\"k\\\":\\\"` + `6698\\u0038\\u0035\\u0031A525C9433` + `\\\"}"`, "JSON-escaped"},
+		{"split across lines", "key: 66988\n51A52\n5C9433", "split by spaces or line breaks"},
+		{"split by a JSON \\n escape", `"key":"6698851A\n525C9433"`, "JSON-escaped"},
+		{"split by CRLF and spaces", "66 98 85 1A\r\n   52 5C 94 33", "split by spaces or line breaks"},
+		{"Base64 on its own", "token " + b64([]byte(key)), "Base64-encoded"},
+		{"Base64 inside a longer Base64 text, offset 1", b64([]byte("x" + key + "tail")), "Base64-encoded"},
+		{"Base64 inside a longer Base64 text, offset 2", b64([]byte(`{"` + key + `"}`)), "Base64-encoded"},
+		{"Base64 of the key in lower case", b64([]byte("k=" + strings.ToLower(key))), "Base64-encoded"},
+		{"URL-safe Base64, wrapped at 8 characters", wrap(base64.URLEncoding.EncodeToString([]byte("...."+key)), 8), "Base64-encoded"},
+		{"URL-encoded", "sign_key=" + percent(key), "URL-encoded"},
+		{"URL-encoded Base64", url.QueryEscape(b64([]byte("\xfb\xff" + key))), "Base64-encoded"},
+		{"hex of the bytes, upper case", "raw: " + strings.ToUpper(hexOf(key)), "hex-encoded"},
+		{"hex of the bytes, lower case", "raw: " + hexOf(key), "hex-encoded"},
+	} {
+		_, err := Link("https://example.org/", msg+"\n"+tc.text+"\n", keys)
+		if !errors.Is(err, ErrContainsKey) {
+			t.Errorf("%s (%q): %v, want ErrContainsKey", tc.name, tc.text, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), tc.form) {
+			t.Errorf("%s: %v; want it to name %s and say %q", tc.name, err, name, tc.form)
+		}
+		if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(key)) {
+			t.Errorf("%s: the error repeats the key: %v", tc.name, err)
+		}
+	}
+	// Text that only shares a few characters with the key passes.
+	for _, ok := range []string{msg, "6698851A 525C", b64([]byte(key[:10])), "%36%36%39"} {
+		if _, err := Link("https://example.org/", ok, keys); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+}
+
+// The guard's work is linear: a text twice as long costs about twice the
+// reads, counted by the bytes the views hold.
+func TestKeyGuardViewsAreLinear(t *testing.T) {
+	text := strings.Repeat(`\u0041%41 x+`, 10000)
+	total := 0
+	for _, v := range textViews(text) {
+		total += len(v.text) + len(v.lower)
+	}
+	if total > 8*len(text) {
+		t.Errorf("the views of %d bytes hold %d bytes", len(text), total)
+	}
+}
+
+func hexOf(s string) string { return fmt.Sprintf("%x", s) }
+
+func wrap(s string, n int) string {
+	var b strings.Builder
+	for len(s) > n {
+		b.WriteString(s[:n] + "\n")
+		s = s[n:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
