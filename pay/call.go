@@ -52,9 +52,10 @@ func (c *Client) Do(ctx context.Context, action, version string, data *codec.Obj
 
 // request is transaction data built by a typed method.
 type request struct {
-	data codec.Object
-	env  []codec.Member
-	err  error
+	data      codec.Object
+	env       []codec.Member
+	extraKeys []string // keys of the caller's Extra members
+	err       error
 }
 
 func (r *request) str(name, v string) {
@@ -82,6 +83,7 @@ func (r *request) extra(ms []codec.Member) {
 			return
 		}
 		r.data.Set(m.Key, m.Value)
+		r.extraKeys = append(r.extraKeys, m.Key)
 	}
 }
 
@@ -106,6 +108,11 @@ func (c *Client) call(ctx context.Context, id string, r *request) (*Result, erro
 		return nil, &Error{Action: id, Stage: "request", Err: errors.New("the catalogue has no action " + strconv.Quote(id))}
 	}
 	name := info.action.Name
+	for _, k := range r.extraKeys {
+		if f, ok := info.action.Field(codec.Request, k); ok && r.err == nil {
+			r.err = errors.New("Extra member " + excerpt(k, 40) + " is the documented field " + f.Name + "; set the field instead")
+		}
+	}
 	if r.err != nil {
 		return nil, &Error{Action: name, Stage: "request", Err: fmt.Errorf("%w (nothing was sent): %w", ErrInvalidRequest, r.err)}
 	}

@@ -102,6 +102,9 @@ func goName(s string) string {
 	return out
 }
 
+// FieldName returns the Go name of the struct field of a documented field.
+func FieldName(f catalog.Field) string { return fieldName(f) }
+
 // fieldName names a struct field after the documented name, or after a
 // documented spelling that shows its words when the name does not
 // (payinfo is named after payInfo, respcode after rspCode).

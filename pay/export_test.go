@@ -1,0 +1,4 @@
+package pay
+
+// Sentinel exposes the code-to-sentinel table to the external tests.
+var Sentinel = sentinel
