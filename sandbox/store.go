@@ -56,11 +56,11 @@ var ErrReadOnly = errors.New("sandbox: write in a read-only transaction")
 // (STATUS_QUERY order_status, PREPAY_QUERY status) are derived from these;
 // see the package doc.
 const (
-	StateProcessing    = "processing"     // created, waiting for the payer
-	StatePaid          = "paid"           // paid, nothing refunded
+	StateProcessing    = "processing"      // created, waiting for the payer
+	StatePaid          = "paid"            // paid, nothing refunded
 	StatePartRefunded  = "partly_refunded" // paid, part of it refunded
-	StateFullyRefunded = "fully_refunded" // paid, all of it refunded
-	StateClosed        = "closed"         // expired, declined or closed; never paid
+	StateFullyRefunded = "fully_refunded"  // paid, all of it refunded
+	StateClosed        = "closed"          // expired, declined or closed; never paid
 )
 
 // Order is one payment order the sandbox created.
