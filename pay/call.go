@@ -175,7 +175,8 @@ func (c *Client) send(ctx context.Context, info *actionInfo, version string, dat
 			return nil, fail("send", false, err)
 		}
 		status, header, rbody, sent, err := c.post(ctx, name, version, attempt, body)
-		retry := !info.moves && attempt <= c.retries && ctx.Err() == nil && (err != nil || status >= 500)
+		retry := !info.moves && attempt <= c.retries && ctx.Err() == nil &&
+			((err != nil && !errors.Is(err, codec.ErrTooLarge)) || status >= 500)
 		if retry {
 			if werr := wait(ctx, c.backoff, attempt); werr != nil {
 				if err == nil {
