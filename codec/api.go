@@ -146,5 +146,9 @@ type Opened struct {
 	AESKey string
 	// Padding is the PKCS#7 padding length that was removed (1..16).
 	Padding int
+	// NonCanonicalBase64 is true when the last Base64 character of the
+	// data had unused bits set: the same message has another, canonical
+	// wire form. DecodeBody refuses such data; Envelope.Open reads it.
+	NonCanonicalBase64 bool
 	Verification
 }

@@ -106,16 +106,17 @@ func encryptECB(dst []byte, key *[16]byte, plaintext []byte) []byte {
 }
 
 // DecryptData decodes the standard Base64 data (ASCII whitespace inside it
-// is ignored, anything else outside the alphabet is an error), decrypts it
-// with AES-128-ECB and removes the PKCS#7 padding, checking every padding
-// byte. It returns the plaintext and the padding length removed.
+// is ignored, anything else outside the alphabet is an error, unused bits
+// set in the last character are ignored), decrypts it with AES-128-ECB and
+// removes the PKCS#7 padding, checking every padding byte. It returns the
+// plaintext and the padding length removed.
 func DecryptData(aesKey, data string) (plaintext []byte, padding int, err error) {
 	if len(aesKey) != 16 {
 		return nil, 0, badAESKey(aesKey)
 	}
 	var k [16]byte
 	copy(k[:], aesKey)
-	ct, e := decodeBase64(data)
+	ct, _, e := decodeBase64(data, false)
 	if e != nil {
 		return nil, 0, e
 	}
@@ -162,23 +163,55 @@ func isB64Char(c byte) bool {
 
 // decodeBase64 decodes standard, padded Base64 with ASCII whitespace
 // ignored, and checks the result is a non-empty multiple of 16 bytes.
-func decodeBase64(s string) ([]byte, *Error) {
+//
+// Base64 whose last character has unused bits set decodes to the same
+// bytes as the canonical text, so one message would have several wire
+// forms: strict refuses it, else loose reports it.
+func decodeBase64(s string, strict bool) (ct []byte, loose bool, err *Error) {
 	if len(s) > 2*MaxMessageSize {
-		return nil, newErr(LayerBase64, ErrTooLarge, "the data member is "+itoa(len(s))+" characters, more than the limit",
+		return nil, false, newErr(LayerBase64, ErrTooLarge, "the data member is "+itoa(len(s))+" characters, more than the limit",
 			"no OTT Pay message is this large: check that a single message was given")
 	}
 	dst := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
 	// Fast path: one unbroken run of Base64. Anything else (whitespace,
 	// errors) takes the slow path, which also explains errors.
-	n, ok := decodeB64(dst, s)
+	n, ok, loose := decodeB64(dst, s)
 	if !ok {
 		var e *Error
-		n, e = decodeBase64Slow(dst, s)
+		n, loose, e = decodeBase64Slow(dst, s)
 		if e != nil {
-			return nil, e
+			return nil, false, e
 		}
 	}
-	ct := dst[:n]
+	if loose && strict {
+		return nil, false, nonCanonical(s)
+	}
+	ct, err = checkCiphertext(dst[:n])
+	return ct, loose, err
+}
+
+// nonCanonical explains Base64 whose last character has unused bits set.
+func nonCanonical(s string) *Error {
+	i, pads := len(s)-1, 0
+	for i >= 0 && (s[i] == '=' || isB64Space(s[i])) {
+		if s[i] == '=' {
+			pads++
+		}
+		i--
+	}
+	v := b64Value[s[i]]
+	mask := byte(0x03) // one '=': the last two bits are unused
+	if pads == 2 {
+		mask = 0x0f
+	}
+	canon := b64Alphabet[v&^mask]
+	return b64Err("the Base64 character '"+string(s[i])+"' at byte "+itoa(i)+" has unused bits set: the canonical text ends in '"+string(canon)+"', and a strict decode accepts only the canonical form of a message",
+		"the sender's Base64 encoder is not standard, or the data was edited by hand: re-encode it with a standard encoder (decoding without strict mode reads it and warns)")
+}
+
+// checkCiphertext checks that ct is a non-empty multiple of the AES block
+// size and within the size limit.
+func checkCiphertext(ct []byte) ([]byte, *Error) {
 	if len(ct) == 0 || len(ct)%16 != 0 {
 		what := "the data decodes to " + itoa(len(ct)) + " bytes, which is not a positive multiple of the AES block size 16"
 		hint := "the data was truncated or cut, for example by a shortened log line, or it is not an OTT Pay ciphertext"
@@ -201,24 +234,25 @@ var b64Value = func() (t [256]byte) {
 	for i := range t {
 		t[i] = 0xff
 	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-	for i := 0; i < len(alphabet); i++ {
-		t[alphabet[i]] = byte(i)
+	for i := 0; i < len(b64Alphabet); i++ {
+		t[b64Alphabet[i]] = byte(i)
 	}
 	return t
 }()
 
+const b64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
 // decodeB64 decodes padded standard Base64 without whitespace from s into
-// dst (at least 3*len(s)/4 bytes). It reports false for anything else.
-func decodeB64(dst []byte, s string) (int, bool) {
+// dst (at least 3*len(s)/4 bytes). It reports false for anything else, and
+// loose when the last character has unused bits set.
+func decodeB64(dst []byte, s string) (n int, ok, loose bool) {
 	if len(s)%4 != 0 {
-		return 0, false
+		return 0, false, false
 	}
 	if len(s) == 0 {
-		return 0, true
+		return 0, true, false
 	}
 	body := s[:len(s)-4]
-	n := 0
 	i := 0
 	// Eight characters give six bytes, stored as one eight-byte word while
 	// dst has room for it.
@@ -227,7 +261,7 @@ func decodeB64(dst []byte, s string) (int, bool) {
 		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]
 		e, f, g, h := b64Value[q[4]], b64Value[q[5]], b64Value[q[6]], b64Value[q[7]]
 		if (a|b|c|d|e|f|g|h)&0xc0 != 0 {
-			return 0, false
+			return 0, false, false
 		}
 		binary.BigEndian.PutUint64(dst[n:], uint64(a)<<58|uint64(b)<<52|uint64(c)<<46|uint64(d)<<40|
 			uint64(e)<<34|uint64(f)<<28|uint64(g)<<22|uint64(h)<<16)
@@ -238,7 +272,7 @@ func decodeB64(dst []byte, s string) (int, bool) {
 		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]
 		e, f, g, h := b64Value[q[4]], b64Value[q[5]], b64Value[q[6]], b64Value[q[7]]
 		if (a|b|c|d|e|f|g|h)&0xc0 != 0 {
-			return 0, false
+			return 0, false, false
 		}
 		v := uint64(a)<<42 | uint64(b)<<36 | uint64(c)<<30 | uint64(d)<<24 | uint64(e)<<18 | uint64(f)<<12 | uint64(g)<<6 | uint64(h)
 		o := dst[n : n+6]
@@ -249,7 +283,7 @@ func decodeB64(dst []byte, s string) (int, bool) {
 		q := body[i : i+4]
 		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]
 		if (a|b|c|d)&0xc0 != 0 {
-			return 0, false
+			return 0, false, false
 		}
 		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
 		o := dst[n : n+3]
@@ -260,30 +294,31 @@ func decodeB64(dst []byte, s string) (int, bool) {
 	q := s[len(s)-4:]
 	a, b := b64Value[q[0]], b64Value[q[1]]
 	if (a|b)&0xc0 != 0 {
-		return 0, false
+		return 0, false, false
 	}
 	switch {
 	case q[2] == '=' && q[3] == '=':
 		dst[n] = a<<2 | b>>4
-		return n + 1, true
+		return n + 1, true, b&0x0f != 0
 	case q[3] == '=':
 		c := b64Value[q[2]]
 		if c&0xc0 != 0 {
-			return 0, false
+			return 0, false, false
 		}
 		dst[n], dst[n+1] = a<<2|b>>4, b<<4|c>>2
-		return n + 2, true
+		return n + 2, true, c&0x03 != 0
 	}
 	c, d := b64Value[q[2]], b64Value[q[3]]
 	if (c|d)&0xc0 != 0 {
-		return 0, false
+		return 0, false, false
 	}
 	dst[n], dst[n+1], dst[n+2] = a<<2|b>>4, b<<4|c>>2, c<<6|d
-	return n + 3, true
+	return n + 3, true, false
 }
 
-// decodeBase64Slow strips whitespace, explains what is wrong, or decodes.
-func decodeBase64Slow(dst []byte, s string) (int, *Error) {
+// decodeBase64Slow strips whitespace, explains what is wrong, or decodes;
+// loose is as for decodeB64.
+func decodeBase64Slow(dst []byte, s string) (n int, loose bool, err *Error) {
 	clean := make([]byte, 0, len(s))
 	spaces := 0
 	pads := 0
@@ -298,16 +333,16 @@ func decodeBase64Slow(dst []byte, s string) (int, *Error) {
 		case c == '=':
 			pads++
 			if pads > 2 {
-				return 0, b64Err("more than two '=' padding characters at byte "+itoa(i),
+				return 0, false, b64Err("more than two '=' padding characters at byte "+itoa(i),
 					"two Base64 texts were joined, or the data was cut and pasted")
 			}
 		case isB64Char(c):
 			if pads > 0 {
-				return 0, b64Err("Base64 continues after the '=' padding at byte "+itoa(i),
+				return 0, false, b64Err("Base64 continues after the '=' padding at byte "+itoa(i),
 					"two Base64 texts were joined, or the data was cut and pasted")
 			}
 		default:
-			return 0, b64Err("character "+quote(s[i:i+1], 8)+" at byte "+itoa(i)+" is not in the standard Base64 alphabet", b64CharHint(c))
+			return 0, false, b64Err("character "+quote(s[i:i+1], 8)+" at byte "+itoa(i)+" is not in the standard Base64 alphabet", b64CharHint(c))
 		}
 		clean = append(clean, c)
 	}
@@ -316,13 +351,14 @@ func decodeBase64Slow(dst []byte, s string) (int, *Error) {
 		if spaces > 0 && (len(clean)+spaces)%4 == 0 {
 			hint = "'+' signs probably became spaces when the body was URL-decoded: the sender or a proxy must not form-decode a JSON body"
 		}
-		return 0, b64Err("the data has "+itoa(len(clean))+" Base64 characters, not a multiple of 4", hint)
+		return 0, false, b64Err("the data has "+itoa(len(clean))+" Base64 characters, not a multiple of 4", hint)
 	}
-	n, err := base64.StdEncoding.Decode(dst, clean)
-	if err != nil {
-		return 0, b64Err("the data is not valid Base64 ("+err.Error()+")", "the data was cut or mixed with other text")
+	n, ok, loose := decodeB64(dst, string(clean))
+	if !ok {
+		_, err := base64.StdEncoding.Decode(dst, clean)
+		return 0, false, b64Err("the data is not valid Base64 ("+err.Error()+")", "the data was cut or mixed with other text")
 	}
-	return n, nil
+	return n, loose, nil
 }
 
 func b64Err(what, hint string) *Error { return newErr(LayerBase64, ErrBase64, what, hint) }

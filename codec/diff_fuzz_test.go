@@ -37,6 +37,8 @@ func FuzzBase64(f *testing.F) {
 	f.Add([]byte("xy"), "AAAAAAAAAAAA\nAAAA")
 	f.Add([]byte("xyz"), "AAAA====")
 	f.Add([]byte("x"), "-_AA")
+	f.Add([]byte("x"), exData[:len(exData)-3]+"R==")
+	f.Add([]byte("x"), "QUJDREVGR0hJSktMTU5PUA\n=\n=")
 	f.Fuzz(func(t *testing.T, raw []byte, s string) {
 		// Encoding: the same text as the standard library.
 		want := base64.StdEncoding.EncodeToString(raw)
@@ -45,47 +47,63 @@ func FuzzBase64(f *testing.F) {
 		if string(got) != want {
 			t.Fatalf("encodeB64(%x) = %q, encoding/base64 gives %q", raw, got, want)
 		}
-		// Decoding canonical text: the same bytes back, by both paths.
+		// Decoding canonical text: the same bytes back, by every path.
 		dst := make([]byte, base64.StdEncoding.DecodedLen(len(want)))
-		n, ok := decodeB64(dst, want)
-		if !ok || !bytes.Equal(dst[:n], raw) {
-			t.Fatalf("decodeB64(%q) = %x, %v; want %x", want, dst[:n], ok, raw)
+		n, ok, loose := decodeB64(dst, want)
+		if !ok || loose || !bytes.Equal(dst[:n], raw) {
+			t.Fatalf("decodeB64(%q) = %x, %v, loose %v; want %x", want, dst[:n], ok, loose, raw)
 		}
-		n, e := decodeBase64Slow(dst, want)
-		if e != nil || !bytes.Equal(dst[:n], raw) {
-			t.Fatalf("decodeBase64Slow(%q) = %x, %v; want %x", want, dst[:n], e, raw)
+		n, loose, e := decodeBase64Slow(dst, want)
+		if e != nil || loose || !bytes.Equal(dst[:n], raw) {
+			t.Fatalf("decodeBase64Slow(%q) = %x, %v, loose %v; want %x", want, dst[:n], e, loose, raw)
 		}
 		if len(raw) > 0 && len(raw)%16 == 0 {
-			ct, e := decodeBase64(want)
-			if e != nil || !bytes.Equal(ct, raw) {
+			ct, loose, e := decodeBase64(want, true)
+			if e != nil || loose || !bytes.Equal(ct, raw) {
 				t.Fatalf("decodeBase64(%q) = %x, %v; want %x", want, ct, e, raw)
 			}
 		}
 
 		// Decoding any text: the fast path accepts exactly what the
 		// standard library accepts from text without line breaks, with
-		// the same bytes.
+		// the same bytes, and calls it loose exactly when the strict
+		// standard decoder refuses it.
 		std, stdErr := base64.StdEncoding.DecodeString(s)
+		_, strictErr := base64.StdEncoding.Strict().DecodeString(s)
 		dst = make([]byte, base64.StdEncoding.DecodedLen(len(s)))
 		if !strings.ContainsAny(s, "\r\n") {
-			n, ok := decodeB64(dst, s)
+			n, ok, loose := decodeB64(dst, s)
 			if ok != (stdErr == nil) {
 				t.Fatalf("decodeB64(%q) ok=%v, encoding/base64 error %v", s, ok, stdErr)
 			}
 			if ok && !bytes.Equal(dst[:n], std) {
 				t.Fatalf("decodeB64(%q) = %x, encoding/base64 gives %x", s, dst[:n], std)
 			}
+			if ok && loose != (strictErr != nil) {
+				t.Fatalf("decodeB64(%q) loose=%v, strict encoding/base64 error %v", s, loose, strictErr)
+			}
 		}
 		// The slow path ignores whitespace: it agrees with the standard
 		// library on the text without it.
 		clean := stripB64Space(s)
 		std, stdErr = base64.StdEncoding.DecodeString(clean)
-		n, e = decodeBase64Slow(dst, s)
+		_, strictErr = base64.StdEncoding.Strict().DecodeString(clean)
+		n, loose, e = decodeBase64Slow(dst, s)
 		if (e == nil) != (stdErr == nil) {
 			t.Fatalf("decodeBase64Slow(%q) error %v, encoding/base64 error %v", s, e, stdErr)
 		}
-		if e == nil && !bytes.Equal(dst[:n], std) {
-			t.Fatalf("decodeBase64Slow(%q) = %x, encoding/base64 gives %x", s, dst[:n], std)
+		if e == nil && (!bytes.Equal(dst[:n], std) || loose != (strictErr != nil)) {
+			t.Fatalf("decodeBase64Slow(%q) = %x loose %v, encoding/base64 gives %x, strict error %v", s, dst[:n], loose, std, strictErr)
+		}
+		// Strict decoding accepts exactly what the strict standard
+		// decoder accepts, given a whole number of AES blocks.
+		ct, _, e := decodeBase64(s, true)
+		if stdErr == nil && strictErr == nil && len(std) > 0 && len(std)%16 == 0 {
+			if e != nil || !bytes.Equal(ct, std) {
+				t.Fatalf("strict decodeBase64(%q) = %x, %v; encoding/base64 gives %x", s, ct, e, std)
+			}
+		} else if e == nil {
+			t.Fatalf("strict decodeBase64(%q) accepted text the strict standard decoder refuses (%v) or of %d bytes", s, strictErr, len(std))
 		}
 	})
 }

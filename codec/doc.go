@@ -37,7 +37,9 @@
 // order before acting on it (see the last section).
 //
 // To read an envelope found elsewhere (a log, a paste): ParseEnvelope,
-// which tolerates null members, then Envelope.Open.
+// which tolerates null members, then Envelope.Open. Open accepts Base64
+// whose last character has unused bits set and says so in
+// Opened.NonCanonicalBase64; DecodeBody refuses it.
 //
 // To show or test one step of the scheme, the primitives: SortedValues
 // (the md5 input), Digest (the md5), AESKey (the AES key), EncryptData and
@@ -75,7 +77,8 @@
 // Every JSON text, the envelope and the decrypted data alike, must be one
 // object of valid UTF-8 with no member name twice at any depth, at most
 // MaxDepth deep and MaxMessageSize long; Base64 must use the standard
-// alphabet with padding (ASCII whitespace inside is ignored); the
+// alphabet with padding (ASCII whitespace inside is ignored), and under
+// DecodeBody be canonical, the unused bits of its last character zero; the
 // ciphertext must be a non-empty multiple of 16 bytes and its PKCS#7
 // padding correct in every byte. DecodeBody applies these rules to one
 // HTTP body.

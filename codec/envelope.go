@@ -139,6 +139,10 @@ func (e *Envelope) Seal(o *Object, signKey string, r Rule) error {
 // e.MD5 (see Verify). An envelope without data or md5 gives ErrNoData or
 // ErrMissingField, never a crash.
 //
+// Open reads Base64 whose last character has unused bits set, as senders
+// with a non-standard encoder write it, and says so in
+// Opened.NonCanonicalBase64; DecodeBody refuses it.
+//
 // The key is derived from the md5 exactly as transmitted. If that gives no
 // valid plaintext and the md5 holds lower-case letters, the upper-cased md5
 // is tried and, if it works, Opened.MD5Uppercased says so.
@@ -153,7 +157,7 @@ func (e *Envelope) Open(signKey string) (*Opened, error) {
 	if err := e.needData(); err != nil {
 		return nil, err
 	}
-	return result(open(e.MD5, e.Data, signKey, nil))
+	return result(open(e.MD5, e.Data, signKey, false, nil))
 }
 
 func (e *Envelope) needData() *Error {

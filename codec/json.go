@@ -143,10 +143,14 @@ func (p *parser) syntaxHint() string {
 // wrong, without a pass over all of it.
 func checkText(s string, layer Layer) *Error {
 	if len(s) > MaxMessageSize {
-		return newErr(layer, ErrTooLarge, "the text is "+itoa(len(s))+" bytes, more than the limit of "+itoa(MaxMessageSize),
-			"no OTT Pay message is this large: check that a single message was given")
+		return tooLarge(len(s), layer)
 	}
 	return nil
+}
+
+func tooLarge(n int, layer Layer) *Error {
+	return newErr(layer, ErrTooLarge, "the text is "+itoa(n)+" bytes, more than the limit of "+itoa(MaxMessageSize),
+		"no OTT Pay message is this large: check that a single message was given")
 }
 
 func hex2(c byte) string {
@@ -164,11 +168,16 @@ func parseObject(s string, layer Layer) ([]Member, *Error) {
 // parseObjectBytes is parseObjectInto for a byte slice. Text that cannot
 // start a JSON value is refused before the bytes are copied to a string.
 func parseObjectBytes(dst []Member, b []byte, layer Layer) ([]Member, *Error) {
+	if len(b) > MaxMessageSize {
+		// Refused before the bytes are copied: an over-limit input costs
+		// no memory.
+		return nil, tooLarge(len(b), layer)
+	}
 	i := 0
 	for i < len(b) && isSpace(b[i]) {
 		i++
 	}
-	if len(b) <= MaxMessageSize && i < len(b) {
+	if i < len(b) {
 		switch c := b[i]; {
 		case c == '{' || c == '[' || c == '"' || c == '-' || c >= '0' && c <= '9' || c == 't' || c == 'f' || c == 'n':
 		default:

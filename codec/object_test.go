@@ -3,6 +3,7 @@ package codec
 import (
 	"encoding/json"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -306,6 +307,37 @@ func TestLongStrings(t *testing.T) {
 		want := i >= 0x20 && i < 0x80
 		if plainASCII(s) != want {
 			t.Errorf("plainASCII with byte %#x = %v", i, !want)
+		}
+	}
+}
+
+// An over-limit input is refused before it is copied: ParseObject,
+// ParseEnvelope and DecodeBody allocate next to nothing for it.
+func TestOverLimitInputIsNotCopied(t *testing.T) {
+	huge := make([]byte, MaxMessageSize+1)
+	for i := range huge {
+		huge[i] = ' '
+	}
+	huge[0] = '{'
+	for _, c := range []struct {
+		name  string
+		parse func() error
+	}{
+		{"ParseObject", func() error { _, err := ParseObject(huge); return err }},
+		{"ParseEnvelope", func() error { _, err := ParseEnvelope(huge); return err }},
+		{"Object.UnmarshalJSON", func() error { return new(Object).UnmarshalJSON(huge) }},
+		{"DecodeBody", func() error { _, _, err := DecodeBody(huge, exKey); return err }},
+	} {
+		var err error
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		err = c.parse()
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%s of %d bytes: %v, want ErrTooLarge", c.name, len(huge), err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 64<<10 {
+			t.Errorf("%s of %d bytes allocated %d bytes before refusing it", c.name, len(huge), got)
 		}
 	}
 }

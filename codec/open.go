@@ -66,22 +66,36 @@ type message struct {
 	op    Opened
 	obj   Object
 	rules [1]RuleDigest
+	loose bool // the Base64 was not canonical
 }
 
 // open decrypts data with the AES key derived from md5 and signKey, parses
 // the plaintext and verifies it (see Envelope.Open), building the result in
-// m (a new message if nil).
-func open(md5, data, signKey string, m *message) (*Opened, *Error) {
+// m (a new message if nil). When strict, Base64 that is not canonical is
+// refused (see decodeBase64).
+func open(md5, data, signKey string, strict bool, m *message) (*Opened, *Error) {
+	if m == nil {
+		m = new(message)
+	}
+	op, err := openKeys(md5, data, signKey, strict, m)
+	if op != nil {
+		op.NonCanonicalBase64 = m.loose
+	}
+	return op, err
+}
+
+func openKeys(md5, data, signKey string, strict bool, m *message) (*Opened, *Error) {
 	if signKey == "" {
 		return nil, emptyKey()
 	}
 	if !isHex32(md5) {
 		return nil, badMD5(md5)
 	}
-	ct, err := decodeBase64(data)
+	ct, loose, err := decodeBase64(data, strict)
 	if err != nil {
 		return nil, err
 	}
+	m.loose = loose
 	a := try(ct, md5, signKey)
 	if a.err == nil {
 		return a.finish(md5, md5, false, m)
@@ -93,7 +107,7 @@ func open(md5, data, signKey string, m *message) (*Opened, *Error) {
 	var upper string
 	if hasLower(md5) {
 		upper = strings.ToUpper(md5)
-		ct, _ = decodeBase64(data)
+		ct, _, _ = decodeBase64(data, strict)
 		if b := try(ct, upper, signKey); b.err == nil {
 			return b.finish(md5, upper, true, m)
 		}
@@ -106,7 +120,7 @@ func open(md5, data, signKey string, m *message) (*Opened, *Error) {
 			if km == "" {
 				continue
 			}
-			ct, _ = decodeBase64(data)
+			ct, _, _ = decodeBase64(data, strict)
 			b := try(ct, km, k)
 			if b.err != nil {
 				continue
@@ -222,9 +236,10 @@ func mismatch(op *Opened, md5 string) *Error {
 //   - it is a request (action), a response (rsp_code or rep_code) or a
 //     callback (a response with merchant_id); data and md5 are present and
 //     are strings, and md5 is exactly 32 hex digits in any case;
-//   - data is standard Base64 with padding (ASCII whitespace inside is
-//     ignored), of a non-empty multiple of 16 bytes, whose PKCS#7 padding
-//     is checked byte for byte;
+//   - data is canonical standard Base64 with padding (ASCII whitespace
+//     inside is ignored; the unused bits of the last character must be
+//     zero, so that each message has one wire form), of a non-empty
+//     multiple of 16 bytes, whose PKCS#7 padding is checked byte for byte;
 //   - the plaintext is one strict JSON object by the same rules.
 //
 // The envelope is returned whenever the body parses, with the Opened
@@ -243,6 +258,6 @@ func DecodeBody(body []byte, signKey string) (*Envelope, *Opened, error) {
 	if err := e.needData(); err != nil {
 		return e, nil, err
 	}
-	op, oerr := result(open(e.MD5, e.Data, signKey, m))
+	op, oerr := result(open(e.MD5, e.Data, signKey, true, m))
 	return e, op, oerr
 }

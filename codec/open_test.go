@@ -298,7 +298,7 @@ func TestDecodeB64AgreesWithStdlib(t *testing.T) {
 			t.Fatalf("length %d: encodeB64 = %s, want %s", n, enc, s)
 		}
 		dst := make([]byte, len(s)/4*3)
-		m, ok := decodeB64(dst, s)
+		m, ok, _ := decodeB64(dst, s)
 		if !ok || string(dst[:m]) != string(raw) {
 			t.Fatalf("length %d: decodeB64 = %x, %v", n, dst[:m], ok)
 		}
@@ -313,7 +313,7 @@ func TestDecodeB64AgreesWithStdlib(t *testing.T) {
 func checkB64(t *testing.T, s string) {
 	t.Helper()
 	dst := make([]byte, len(s)/4*3+3)
-	m, ok := decodeB64(dst, s)
+	m, ok, _ := decodeB64(dst, s)
 	want, err := base64.StdEncoding.DecodeString(s)
 	if strings.ContainsAny(s, "\r\n") {
 		return // the standard decoder skips these; decodeB64 leaves them to the slow path

@@ -332,6 +332,9 @@ func (r *Report) opened(o *codec.Opened, err error, c candidate, search bool, me
 	r.Opened = o
 	r.Data = o.Object
 	r.MD5Uppercased = o.MD5Uppercased
+	if o.NonCanonicalBase64 {
+		r.warn("the data's last Base64 character has unused bits set, so the message has another, canonical wire form: a strict receiver (ottpay decode --strict, codec.DecodeBody) refuses it; the sender's Base64 encoder is not standard")
+	}
 	if o.MD5Uppercased {
 		r.warn("the md5 as sent (" + r.MD5 + ") did not decrypt the data, its upper-cased form did: the sender derives the AES key from the upper-case md5 but transmits it in lower case")
 	}

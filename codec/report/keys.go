@@ -1,9 +1,13 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 )
@@ -56,27 +60,114 @@ var (
 // ParseKeys reads a JSON object of merchant_id to sign key, such as the
 // command line's --keys file. Every value must be a non-empty string and
 // no merchant_id may appear twice.
+//
+// An error wraps ErrKeysFile and says where the file is wrong (line,
+// column and byte offset) and what to do, never what the file holds at
+// that place: a malformed keys file may have a sign key anywhere.
 func ParseKeys(b []byte) (Keys, error) {
-	o, err := codec.ParseObject(b)
-	if err != nil {
-		return Keys{}, fmt.Errorf("%w: %w (write it as {\"MERCHANT_ID\":\"SIGN KEY\", ...})", ErrKeysFile, err)
+	if len(b) > codec.MaxMessageSize {
+		return Keys{}, fmt.Errorf("%w: the file is %d bytes, more than any keys file (it should hold sign keys only)", ErrKeysFile, len(b))
 	}
-	m := make(map[string]string, len(o.Members))
-	for _, mem := range o.Members {
-		switch {
-		case mem.Key == "":
-			return Keys{}, fmt.Errorf("%w: an empty merchant_id (every member name must be a merchant_id)", ErrKeysFile)
-		case mem.Value.Kind != codec.KindString:
-			return Keys{}, fmt.Errorf("%w: the key of merchant %s is not a string (write the sign key in quotes)", ErrKeysFile, mem.Key)
-		case mem.Value.Text == "":
-			return Keys{}, fmt.Errorf("%w: the key of merchant %s is empty (fill in its sign key or remove the entry)", ErrKeysFile, mem.Key)
+	if !utf8.Valid(b) {
+		off := 0
+		for off < len(b) {
+			r, n := utf8.DecodeRune(b[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
 		}
-		m[mem.Key] = mem.Value.Text
+		return Keys{}, keysErr(b, off, "a byte that is not UTF-8", "save the file as UTF-8 text")
 	}
-	if len(m) == 0 {
-		return Keys{}, fmt.Errorf("%w: the object is empty (add \"MERCHANT_ID\":\"SIGN KEY\" members)", ErrKeysFile)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	// next reads one token and where it starts; Token consumes the ','
+	// and ':' between tokens itself.
+	next := func(expected string) (json.Token, int, error) {
+		at := int(dec.InputOffset())
+		for at < len(b) && (b[at] == ' ' || b[at] == '\t' || b[at] == '\n' || b[at] == '\r' || b[at] == ',' || b[at] == ':') {
+			at++
+		}
+		tok, err := dec.Token()
+		if err == nil {
+			return tok, at, nil
+		}
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			off := int(se.Offset) - 1
+			if off < at {
+				off = at
+			}
+			return nil, at, keysErr(b, off, "malformed JSON where "+expected+" should be", keysForm)
+		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return nil, at, keysErr(b, len(b), "the file ends where "+expected+" should be", keysForm)
+		}
+		return nil, at, keysErr(b, at, "unreadable JSON where "+expected+" should be", keysForm)
+	}
+	tok, at, err := next("the opening '{'")
+	if err != nil {
+		return Keys{}, err
+	}
+	if tok != json.Delim('{') {
+		return Keys{}, keysErr(b, at, "the file does not start with '{'", keysForm)
+	}
+	m := make(map[string]string)
+	where := make(map[string]int)
+	for dec.More() {
+		tok, keyAt, err := next("a quoted merchant_id")
+		if err != nil {
+			return Keys{}, err
+		}
+		id, ok := tok.(string)
+		if !ok {
+			return Keys{}, keysErr(b, keyAt, "a member name that is not a quoted merchant_id", keysForm)
+		}
+		tok, valAt, err := next("the quoted sign key after ':'")
+		if err != nil {
+			return Keys{}, err
+		}
+		key, ok := tok.(string)
+		switch {
+		case !ok:
+			return Keys{}, keysErr(b, valAt, "a sign key that is not a string", "write the sign key in quotes")
+		case id == "":
+			return Keys{}, keysErr(b, keyAt, "an empty merchant_id", "every member name must be a merchant_id")
+		case key == "":
+			return Keys{}, keysErr(b, valAt, "an empty sign key", "fill in the merchant's sign key or remove the entry")
+		}
+		if first, dup := where[id]; dup {
+			line, col := lineCol(b, first)
+			return Keys{}, keysErr(b, keyAt, fmt.Sprintf("a merchant_id already given at line %d, column %d", line, col), "give each merchant one key")
+		}
+		where[id] = keyAt
+		m[id] = key
+	}
+	if _, at, err := next("the closing '}'"); err != nil {
+		return Keys{}, err
+	} else if len(m) == 0 {
+		return Keys{}, keysErr(b, at, "an empty object", keysForm)
+	}
+	if rest := bytes.TrimLeft(b[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return Keys{}, keysErr(b, len(b)-len(rest), "text after the closing '}'", "the file holds one JSON object only")
 	}
 	return Keys{ByMerchant: m}, nil
+}
+
+// keysForm is what a keys file looks like.
+const keysForm = `write it as {"MERCHANT_ID":"SIGN KEY", ...}`
+
+// keysErr describes a problem at byte off of a keys file by its position
+// only: the text there may be a sign key.
+func keysErr(b []byte, off int, what, todo string) error {
+	line, col := lineCol(b, off)
+	return fmt.Errorf("%w: %s at line %d, column %d (byte %d): %s", ErrKeysFile, what, line, col, off, todo)
+}
+
+// lineCol returns the 1-based line and column (in characters) of byte off.
+func lineCol(b []byte, off int) (line, col int) {
+	off = min(off, len(b))
+	start := bytes.LastIndexByte(b[:off], '\n') + 1
+	return bytes.Count(b[:off], []byte{'\n'}) + 1, utf8.RuneCount(b[start:off]) + 1
 }
 
 // candidate is one key to try and the name the report may give it.
