@@ -270,6 +270,7 @@ type PassivePayRequest struct {
 
 // PassivePayResponse is the verified answer to PASSIVEPAY (variant retail,
 // version 1.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type PassivePayResponse struct {
 	Result
@@ -351,6 +352,7 @@ type StatusQueryRequest struct {
 
 // StatusQueryResponse is the verified answer to STATUS_QUERY (variant common,
 // version 1.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type StatusQueryResponse struct {
 	Result
@@ -437,6 +439,7 @@ type RefundRequest struct {
 
 // RefundResponse is the verified answer to REFUND (variant common, version
 // 1.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type RefundResponse struct {
 	Result
@@ -490,6 +493,7 @@ type ExRateQueryRequest struct {
 
 // ExRateQueryResponse is the verified answer to EX_RATE_QUERY (variant common,
 // version 1.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type ExRateQueryResponse struct {
 	Result
@@ -782,6 +786,7 @@ type PrepayInitRequest struct {
 
 // PrepayInitResponse is the verified answer to PREPAY_INIT (variant checkout,
 // version 2.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type PrepayInitResponse struct {
 	Result
@@ -855,6 +860,7 @@ type PrepayQueryRequest struct {
 
 // PrepayQueryResponse is the verified answer to PREPAY_QUERY (variant
 // checkout, version 2.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type PrepayQueryResponse struct {
 	Result
@@ -1226,6 +1232,7 @@ type CCPurchaseElavonConvergeHostedRequest struct {
 
 // CCPurchaseElavonConvergeHostedResponse is the verified answer to CC_PURCHASE
 // (variant elavon-converge-hosted, version 2.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type CCPurchaseElavonConvergeHostedResponse struct {
 	Result
@@ -1325,6 +1332,7 @@ type CCPurchaseGlobalPaymentsPorticoRequest struct {
 
 // CCPurchaseGlobalPaymentsPorticoResponse is the verified answer to
 // CC_PURCHASE (variant global-payments-portico, version 2.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type CCPurchaseGlobalPaymentsPorticoResponse struct {
 	Result
@@ -1619,6 +1627,7 @@ type CCPreauthElavonConvergeHostedRequest struct {
 
 // CCPreauthElavonConvergeHostedResponse is the verified answer to CC_PREAUTH
 // (variant elavon-converge-hosted, version 2.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type CCPreauthElavonConvergeHostedResponse struct {
 	Result
@@ -1719,6 +1728,7 @@ type CCPreauthGlobalPaymentsPorticoRequest struct {
 
 // CCPreauthGlobalPaymentsPorticoResponse is the verified answer to CC_PREAUTH
 // (variant global-payments-portico, version 2.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type CCPreauthGlobalPaymentsPorticoResponse struct {
 	Result
@@ -1908,6 +1918,7 @@ type CCQueryPayUnionPaySecurePayPCRequest struct {
 
 // CCQueryPayUnionPaySecurePayPCResponse is the verified answer to CC_QUERYPAY
 // (variant unionpay-securepay-pc, version 2.0).
+//
 // The documented response table is cut short: look in Extra for the rest.
 type CCQueryPayUnionPaySecurePayPCResponse struct {
 	Result
