@@ -96,7 +96,9 @@ func post(t testing.TB, sb *sandbox.Server, key string, body []byte, header http
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range header {
-		req.Header[k] = v
+		for _, x := range v {
+			req.Header.Add(k, x)
+		}
 	}
 	resp, err := sb.HTTPClient().Do(req)
 	if err != nil {
