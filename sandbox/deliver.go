@@ -223,6 +223,7 @@ func (s *Server) attempt(id string) {
 func (s *Server) transition(id, what string) (Order, error) {
 	var o Order
 	var created []Delivery
+	var refused error
 	err := s.store.Update(func(tx Tx) error {
 		var ok bool
 		var err error
@@ -234,13 +235,22 @@ func (s *Server) transition(id, what string) (Order, error) {
 			return fmt.Errorf("%w: order %q", ErrNotFound, id)
 		}
 		now := s.now()
-		s.expireIfDue(&o, now)
+		if s.expireIfDue(&o, now) {
+			// The expiry is written even when the change asked for fails.
+			if err := tx.PutOrder(o); err != nil {
+				return err
+			}
+		}
 		switch o.State {
 		case StateProcessing:
 		case StateClosed:
-			return fmt.Errorf("%w: order %q was %s", ErrOrderClosed, id, o.CloseReason)
+			if what != "expired" {
+				refused = fmt.Errorf("%w: order %q was %s", ErrOrderClosed, id, o.CloseReason)
+			}
+			return nil
 		default:
-			return fmt.Errorf("%w: order %q", ErrOrderPaid, id)
+			refused = fmt.Errorf("%w: order %q", ErrOrderPaid, id)
+			return nil
 		}
 		switch what {
 		case "pay":
@@ -271,6 +281,9 @@ func (s *Server) transition(id, what string) (Order, error) {
 		}
 		return tx.PutOrder(o)
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return o, err
 	}
