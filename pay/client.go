@@ -114,8 +114,7 @@ func WithRule(r codec.Rule) Option {
 
 // WithObserver sets a function called after every HTTP attempt with the
 // sealed envelopes that went out and came back, for logging or tracing. It
-// runs on the calling goroutine; it must not keep the byte slices' backing
-// arrays beyond the call if it changes them.
+// runs on the calling goroutine, and gets its own copies of the bodies.
 func WithObserver(f func(Exchange)) Option {
 	return func(c *Client) error { c.observe = f; return nil }
 }
@@ -137,8 +136,9 @@ func WithQueryRetries(n int, backoff time.Duration) Option {
 }
 
 // NewClient returns a client for one merchant and its sign key. Defaults:
-// ProductionURL, an HTTP client with DefaultTimeout (never
-// http.DefaultClient), codec.RuleStrings, DefaultQueryRetries.
+// ProductionURL, an HTTP client with DefaultTimeout that follows no
+// redirects (never http.DefaultClient), codec.RuleStrings,
+// DefaultQueryRetries.
 func NewClient(merchantID, signKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(merchantID) == "" {
 		return nil, errors.New("pay: NewClient needs a merchant id")
@@ -151,7 +151,7 @@ func NewClient(merchantID, signKey string, opts ...Option) (*Client, error) {
 		merchantID: merchantID,
 		signKey:    signKey,
 		url:        ProductionURL,
-		http:       &http.Client{Timeout: DefaultTimeout},
+		http:       defaultHTTPClient(),
 		rule:       codec.RuleStrings,
 		retries:    DefaultQueryRetries,
 		backoff:    DefaultQueryBackoff,
@@ -175,6 +175,17 @@ func NewClient(merchantID, signKey string, opts ...Option) (*Client, error) {
 		}
 	}
 	return c, nil
+}
+
+// defaultHTTPClient has a finite timeout and follows no redirect: Go's
+// client would turn a 301 or 302 of a payment POST into a GET, and a 307
+// would send the payment to another place. A redirect is an HTTP status
+// error instead.
+func defaultHTTPClient() *http.Client {
+	return &http.Client{
+		Timeout:       DefaultTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 // MerchantID returns the merchant id the client sends.

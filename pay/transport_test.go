@@ -227,3 +227,29 @@ func TestResponseSizeBound(t *testing.T) {
 		t.Errorf("error %v, want codec.ErrTooLarge", err)
 	}
 }
+
+// The default client follows no redirect: a payment POST is never turned
+// into a GET or sent elsewhere.
+func TestNoRedirects(t *testing.T) {
+	for _, status := range []int{http.StatusFound, http.StatusTemporaryRedirect} {
+		f := newFake(t)
+		f.setAnswer(func(w http.ResponseWriter, r *http.Request, _ *received) {
+			if r.URL.Path == "/processV2" {
+				http.Redirect(w, r, "/elsewhere", status)
+				return
+			}
+			f.reply(w, "SUCCESS", "success", nil, testKey)
+		})
+		c, err := pay.NewClient(testMerchant, testKey, pay.WithURL(f.URL()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = activePay(c)
+		if !errors.Is(err, pay.ErrHTTPStatus) || !strings.Contains(err.Error(), http.StatusText(status)) {
+			t.Errorf("%d: error %v, want the redirect status", status, err)
+		}
+		if n := len(f.requests()); n != 1 {
+			t.Errorf("%d: the fake got %d requests, want 1", status, n)
+		}
+	}
+}
