@@ -6,7 +6,7 @@
 //	rsp, err := c.ActivePayRetail(ctx, &pay.ActivePayRetailRequest{
 //		Amount: 1250, BizType: "WECHATPAY", CallBackURL: "https://shop.example/ottpay",
 //	})
-//	// rsp.CodeURL is the QR code to show; rsp.OrderID the order to query.
+//	// rsp.CodeURL is the QR code to show; rsp.RequestOrderID the order to query.
 //
 // Every response is decoded under the codec's strict rules and its md5
 // verified before any typed value is returned; a response whose order id
