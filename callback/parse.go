@@ -60,6 +60,10 @@ func Parse(body []byte, keys Keys) (*Notification, error) {
 	return n, nil
 }
 
+// structureProbeKey opens the body of an unknown merchant only to find
+// structural errors; whatever it decrypts is thrown away.
+const structureProbeKey = "structure-probe"
+
 func parse(body []byte, keys Keys) (*Notification, *codec.Error) {
 	if keys == nil {
 		return nil, &codec.Error{Layer: codec.LayerKey, Err: ErrNoKeys, What: "no keys were given",
@@ -79,6 +83,15 @@ func parse(body []byte, keys Keys) (*Notification, *codec.Error) {
 	}
 	signKey, ok := keys(env.MerchantID)
 	if !ok || signKey == "" {
+		// A body that is malformed is malformed whoever it names: run the
+		// strict structural checks (envelope, md5, Base64) with a key that
+		// is never used for anything else, so that the answer is 400 and
+		// does not depend on the unprotected merchant_id.
+		if _, _, err := codec.DecodeBody(body, structureProbeKey); err != nil {
+			if ce := asCodecErr(err, codec.LayerEnvelope); ce.Layer == codec.LayerEnvelope || ce.Layer == codec.LayerBase64 {
+				return nil, ce
+			}
+		}
 		return nil, &codec.Error{Layer: LayerMerchant, Err: ErrUnknownMerchant,
 			What: "no sign key for merchant " + quote(env.MerchantID, 40),
 			Hint: "add the merchant to the keys, or the callback is not for this shop"}

@@ -151,6 +151,8 @@ func tamperCases(t testing.TB, v vector) []tamperCase {
 	})
 	response := replace(func(e *codec.Envelope) { e.Kind, e.MerchantID = codec.Response, "" })
 	unknown := replace(func(e *codec.Envelope) { e.MerchantID = "ON99999999" })
+	unknownBadMD5 := replace(func(e *codec.Envelope) { e.MerchantID, e.MD5 = "ON99999999", "x" })
+	unknownBadBase64 := replace(func(e *codec.Envelope) { e.MerchantID, e.Data = "ON99999999", "%%%%" })
 	wrongKeys := callback.KeyMap(map[string]string{merchant: otherKey})
 	badAmount := seal(t, `{"merchant_id":"ON00004652","order_id":"8","amount":"1.50"}`, v.SignKey, codec.RuleStrings)
 	twoSpellings := seal(t, `{"merchant_id":"ON00004652","order_id":"8","orderId":"9"}`, v.SignKey, codec.RuleStrings)
@@ -167,6 +169,8 @@ func tamperCases(t testing.TB, v vector) []tamperCase {
 		{name: "inner merchant_id not the key's merchant", body: foreignData, status: 401, layers: []codec.Layer{callback.LayerMerchant}, is: callback.ErrMerchantMismatch},
 		{name: "no inner merchant_id", body: noMerchant, status: 401, layers: []codec.Layer{callback.LayerMerchant}, is: callback.ErrMerchantMismatch},
 		{name: "an unknown merchant", body: unknown, status: 401, layers: []codec.Layer{callback.LayerMerchant}, is: callback.ErrUnknownMerchant},
+		{name: "an unknown merchant, md5 not hex", body: unknownBadMD5, status: 400, layers: []codec.Layer{codec.LayerEnvelope}, is: codec.ErrBadMD5},
+		{name: "an unknown merchant, data not Base64", body: unknownBadBase64, status: 400, layers: []codec.Layer{codec.LayerBase64}, is: codec.ErrBase64},
 		{name: "truncated", body: body[:len(body)/2], status: 400, layers: []codec.Layer{codec.LayerEnvelope}, is: codec.ErrNotJSON},
 		{name: "not JSON", body: []byte("rsp_code=SUCCESS&data=x"), status: 400, layers: []codec.Layer{codec.LayerEnvelope}, is: codec.ErrNotJSON},
 		{name: "empty", body: nil, status: 400, layers: []codec.Layer{codec.LayerEnvelope}},
