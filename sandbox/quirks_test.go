@@ -15,7 +15,7 @@ import (
 // Gson's \u003d, PHP's \/ and the Base64 broken every 60 characters.
 func TestSenderQuirks(t *testing.T) {
 	for _, c := range []struct {
-		rule      codec.Rule
+		rule    codec.Rule
 		mapp    []string // in the decrypted text of the MAPPPAY response
 		active  string   // in the decrypted text of the ACTIVEPAY response
 		wrapped bool

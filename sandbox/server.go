@@ -421,18 +421,29 @@ func (s *Server) logf(format string, args ...any) {
 }
 
 // excerpt returns at most max bytes of b with every byte that is not
-// printable ASCII escaped, so it is safe in a terminal, a log and JSON.
+// printable ASCII written as \xNN (a backslash as \\), so that text a
+// sender controls is safe in a terminal, a log line and JSON. It costs
+// time linear in max, whatever len(b).
 func excerpt(b []byte, max int) string {
 	cut := len(b) > max
 	if cut {
 		b = b[:max]
 	}
-	q := strconv.QuoteToASCII(string(b))
-	q = q[1 : len(q)-1]
-	if cut {
-		q += "..."
+	var sb strings.Builder
+	for _, c := range b {
+		switch {
+		case c == '\\':
+			sb.WriteString(`\\`)
+		case c >= 0x20 && c < 0x7f:
+			sb.WriteByte(c)
+		default:
+			fmt.Fprintf(&sb, `\x%02x`, c)
+		}
 	}
-	return q
+	if cut {
+		sb.WriteString("...")
+	}
+	return sb.String()
 }
 
 // payURL is the pay page of an order.

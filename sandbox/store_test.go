@@ -37,7 +37,9 @@ func TestMemoryStoreAtomic(t *testing.T) {
 		}
 		return nil
 	})
-	st.Update(func(tx sandbox.Tx) error { return tx.PutOrder(sandbox.Order{ID: "A", Refunds: []sandbox.Refund{{ID: "R"}}}) })
+	st.Update(func(tx sandbox.Tx) error {
+		return tx.PutOrder(sandbox.Order{ID: "A", Refunds: []sandbox.Refund{{ID: "R"}}})
+	})
 	// DeleteAll inside a failed transaction deletes nothing.
 	st.Update(func(tx sandbox.Tx) error {
 		tx.DeleteAll()

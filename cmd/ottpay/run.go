@@ -27,6 +27,7 @@ Commands:
   encode   sign transaction data read on stdin into an envelope
   decode   find every envelope in stdin and print one JSON report per envelope
   explain  print the catalogue entry of an action or of an rsp_code
+  sandbox  run a local OTT Pay gateway for tests; sandbox pay ORDER pays an order
   help     print this text (also -h, --help)
 
 ottpay encode --merchant ID --action ACTION [--version 1.0] [--values RULE]
@@ -63,6 +64,26 @@ ottpay explain ACTION|RSP_CODE...
     data), or the Appendix B meaning of a response code.
 ottpay explain --list
     Lists every documented action and response code.
+
+ottpay sandbox --keys FILE [--addr 127.0.0.1:9090] [--time-scale F] [--ack any-2xx]
+               [--auto-pay 2s] [--values strings|js|php|java] [--allow-remote]
+    Runs a local, stateful OTT Pay gateway (see the Go package sandbox) and
+    prints on stdout its url, endpoint (url/processV2), control API
+    (url/_sandbox/) and merchants, one "name: value" line each; logs go to
+    stderr. Requests of the merchants in --keys are answered as documented
+    and sealed with their keys; orders are paid on the pay page of the
+    returned code_url, by 'ottpay sandbox pay', or by themselves after
+    --auto-pay; callbacks are retried on WeChat Pay's schedule (15s ... 6h,
+    multiplied by --time-scale) until the answer is 2xx with SUCCESS in the
+    body (--ack any-2xx: any 2xx). --values makes responses and callbacks as
+    that sender does. Amounts ending in 91..98 cents trigger failures (91
+    decline, 92 FAIL, 93 SYSTEM_ERROR, 94 held response, 95 callback twice,
+    96 no callback, 97 PWD_INCORRECT, 98 1-cent fee). Only loopback
+    addresses, unless --allow-remote. SIGINT or SIGTERM stops it; exit 0.
+ottpay sandbox pay|decline|close ORDER [--url URL]
+    Pays, declines or closes an order of a running sandbox (default --url
+    $OTTPAY_SANDBOX_URL, else http://127.0.0.1:9090) and prints the order as
+    JSON. Exit 1 if the sandbox refuses (unknown, already paid, closed).
 
 Sign keys (encode and decode; give at most one flag):
   OTTPAY_SIGN_KEY  environment variable holding the sign key, used when no
@@ -113,6 +134,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) (
 		return cmdDecode(rest, stdin, stdout, stderr, getenv)
 	case "explain":
 		return cmdExplain(rest, stdout, stderr)
+	case "sandbox":
+		return cmdSandbox(rest, stdout, stderr, getenv)
 	default:
 		return usage(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}
