@@ -21,7 +21,7 @@ import (
 // The documented callback (apidocs integration/callback) and its key.
 const (
 	cbVector = `{"data":"vg8LJmi7ryeVxUTVfPC6N1l5ebL9cgn4MdlyLFEL6eqZQN+XvkvNhZevFmRitDLTUTcAcRnKYs407K3ePY2pslEgZYDoa9x80PBh95s7aqAYCwUlY5j9IUtklLlzqNT0mFPS7Fn5p6cr1EkBRVh82QHueCdkWVoFhvVHVYYrwQqF5cmPO+JNuDOei6goomz1QTfvv7M8zc4TT+r/EwKIDm4eoV9EeTk98gSiUy4+2ThLRrtZOFHqVP7OAjJ318X2EIKoZRA5lp42kdRVmd/mXi8aZpTVEiAT2GK7p3TNXFNXuPLcl6DhEUK9FLMrHcl4","rsp_code":"SUCCESS","rsp_msg":"success","merchant_id":"ON00004652","md5":"5A917182659DE14DCB3022CA6518F34F"}`
-	cbKey = "A8B5FE540E38A5A9"
+	cbKey    = "A8B5FE540E38A5A9"
 )
 
 // listener is a running "ottpay callbacks listen" process.

@@ -27,6 +27,8 @@ Commands:
   encode   sign transaction data read on stdin into an envelope
   decode   find every envelope in stdin and print one JSON report per envelope
   explain  print the catalogue entry of an action or of an rsp_code
+  callbacks listen
+           receive callbacks on a local address: verify, print, acknowledge
   sandbox  run a local OTT Pay gateway for tests; sandbox pay ORDER pays an order
   help     print this text (also -h, --help)
 
@@ -64,6 +66,18 @@ ottpay explain ACTION|RSP_CODE...
     data), or the Appendix B meaning of a response code.
 ottpay explain --list
     Lists every documented action and response code.
+
+ottpay callbacks listen --keys FILE [--addr 127.0.0.1:8081] [--ack-body SUCCESS] [--allow-remote]
+    Receives the callbacks a gateway (or the sandbox) POSTs, on any path of
+    the address, and prints the URL on stderr. Each callback is verified as
+    the Go package callback verifies it (POST only, at most 64 KiB, strict
+    decoding, md5 checked, the decrypted merchant_id that of the key) and
+    printed on stdout as one decode report like those of decode; a refused
+    one (400, 401, 405, 413) gets a warning saying why, a copy of one
+    already handled is acknowledged again and says so. The acknowledgement
+    is status 200 with the --ack-body text, byte for byte. --keys is the
+    JSON object of merchant_id to sign key below. Only loopback addresses,
+    unless --allow-remote. SIGINT (Ctrl-C) or SIGTERM stops it; exit 0.
 
 ottpay sandbox --keys FILE [--addr 127.0.0.1:9090] [--time-scale F] [--ack any-2xx]
                [--auto-pay 2s] [--values strings|js|php|java] [--allow-remote]
@@ -134,6 +148,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) (
 		return cmdDecode(rest, stdin, stdout, stderr, getenv)
 	case "explain":
 		return cmdExplain(rest, stdout, stderr)
+	case "callbacks":
+		return cmdCallbacks(rest, stdout, stderr)
 	case "sandbox":
 		return cmdSandbox(rest, stdout, stderr, getenv)
 	default:
