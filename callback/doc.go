@@ -40,9 +40,10 @@
 // callback with a new status for the same order is new). Duplicates that
 // arrive while the first is still being handled wait for it and get the
 // answer it gets: the function runs once. The memory Deduper is the default
-// (bounded, oldest forgotten first, empty after a restart); a Deduper backed
-// by the merchant's database makes the memory survive restarts and span
-// several processes. Either way, make the function itself idempotent: a
+// (bounded, oldest forgotten first, empty after a restart); package
+// boltdedupe keeps the keys in a bbolt file that survives restarts, and a
+// Deduper backed by the merchant's own database can span several
+// processes. Either way, make the function itself idempotent: a
 // callback can arrive again after the memory forgot it, and two processes
 // may handle the same callback at the same moment.
 //
