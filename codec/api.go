@@ -11,7 +11,9 @@ package codec
 //     Envelope.MarshalJSON;
 //   - open.go: Seal and DecodeBody (one HTTP body under the strict rules);
 //   - digest.go: ParseRule;
-//   - errors.go: the limits, the sentinel errors and *Error.
+//   - errors.go: the limits, the sentinel errors and *Error, and Quote
+//     and Escape, which keep text a sender controls from reaching a
+//     terminal or a log raw in any message.
 //
 // The primitives, one step of the scheme each, for tools that show the
 // steps (the workbench, the command line's explain) and for tests; a

@@ -342,7 +342,7 @@ func decodeBase64Slow(dst []byte, s string) (n int, loose bool, err *Error) {
 					"two Base64 texts were joined, or the data was cut and pasted")
 			}
 		default:
-			return 0, false, b64Err("character "+quote(s[i:i+1], 8)+" at byte "+itoa(i)+" is not in the standard Base64 alphabet", b64CharHint(c))
+			return 0, false, b64Err("character "+Quote(s[i:i+1], 8)+" at byte "+itoa(i)+" is not in the standard Base64 alphabet", b64CharHint(c))
 		}
 		clean = append(clean, c)
 	}

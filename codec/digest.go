@@ -18,7 +18,7 @@ func ParseRule(s string) (Rule, error) {
 }
 
 func unknownRule(r Rule) *Error {
-	return newErr(LayerEncode, ErrUnknownRule, "unknown value rule "+quote(string(r), 40),
+	return newErr(LayerEncode, ErrUnknownRule, "unknown value rule "+Quote(string(r), 40),
 		"the rules are strings (the documented scheme), js, cryptojs, php and java")
 }
 
@@ -206,13 +206,13 @@ func appendInput(dst []byte, o *Object, r Rule) ([]byte, *Error) {
 }
 
 func nonString(m *Member) *Error {
-	what := "the value of " + quote(m.Key, 40) + " is " + m.Value.Kind.withArticle()
+	what := "the value of " + Quote(m.Key, 40) + " is " + m.Value.Kind.withArticle()
 	if m.Value.Kind != KindNull {
-		what += " (" + clip(m.Value.Text, 40) + ")"
+		what += " (" + Quote(m.Value.Text, 40) + ")"
 	}
 	fix := "send the value as a string"
 	if m.Value.Kind == KindNumber || m.Value.Kind == KindBool {
-		fix += " (" + quote(m.Value.Text, 30) + ")"
+		fix += " (" + Quote(m.Value.Text, 30) + ")"
 	}
 	return newErr(LayerEncode, ErrNonString, what+", and the documented scheme hashes only string values",
 		fix+", or name the rule the receiver hashes non-string values with (js, cryptojs, php or java)")

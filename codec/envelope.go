@@ -89,7 +89,7 @@ func parseEnvelope(b []byte, strict bool, e *Envelope) (*Envelope, *Error) {
 				e.RspCodeName = ""
 			}
 		default:
-			return nil, newErr(LayerEnvelope, ErrFieldType, "the member "+quote(m.Key, 20)+" is "+m.Value.Kind.withArticle()+", not a string",
+			return nil, newErr(LayerEnvelope, ErrFieldType, "the member "+Quote(m.Key, 20)+" is "+m.Value.Kind.withArticle()+", not a string",
 				"every envelope member is a JSON string: the sender built the envelope wrongly")
 		}
 	}
@@ -170,7 +170,7 @@ func (e *Envelope) needData() *Error {
 		what := "the " + noun + " has no data and no md5"
 		hint := "there is nothing to decrypt"
 		if e.RspCode != "" {
-			what += ": rsp_code " + quote(e.RspCode, 40) + ", rsp_msg " + quote(e.RspMsg, 80)
+			what += ": rsp_code " + Quote(e.RspCode, 40) + ", rsp_msg " + Quote(e.RspMsg, 80)
 			hint = "this is how OTT Pay answers a failed call: act on rsp_code and rsp_msg, there is nothing to decrypt"
 		}
 		return newErr(LayerEnvelope, ErrNoData, what, hint)
@@ -260,7 +260,7 @@ func (e *Envelope) appendJSON(b []byte) ([]byte, *Error) {
 		}
 		switch m.Key {
 		case "action", "version", "merchant_id", "rsp_msg", "data", "md5":
-			return nil, newErr(LayerEnvelope, ErrDuplicate, "the extra member "+quote(m.Key, 20)+" is an envelope member",
+			return nil, newErr(LayerEnvelope, ErrDuplicate, "the extra member "+Quote(m.Key, 20)+" is an envelope member",
 				"set the Envelope field of that name instead of an extra member")
 		}
 		if n > 0 || i > 0 {

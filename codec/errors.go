@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -96,29 +97,77 @@ func newErr(l Layer, sentinel error, what, hint string) *Error {
 	return &Error{Layer: l, Err: sentinel, What: what, Hint: hint}
 }
 
-// quote renders s for an error message: quoted, shortened to about max
-// bytes (cut on a character boundary), invalid UTF-8 shown escaped.
-func quote(s string, max int) string {
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
+// Quote renders text a sender controls for a message a person reads: in
+// double quotes, cut to about max bytes on a character boundary ("..."
+// marks the cut; no limit when max <= 0), with every character that could
+// act on a terminal or change how the text reads written as a Go escape:
+// C0 and C1 control characters and DEL (\x1b, \r, \u009b), the
+// bidirectional controls U+202A to U+202E and U+2066 to U+2069 and every
+// other format, separator or unassigned character (\u202e), and bytes that
+// are not UTF-8 (\xff). Quotes and backslashes inside are escaped too, so
+// the text cannot pass for the message around it. Printable text, Chinese
+// included, is kept as it is.
+//
+// Every message of this package and of the report, catalogue and command
+// line built on it quotes sender text with Quote.
+func Quote(s string, max int) string {
+	cut := ""
+	if max > 0 && len(s) > max {
+		n := max
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
 		}
-		return strconv.Quote(s[:cut]) + "..."
+		s, cut = s[:n], "..."
 	}
-	return strconv.Quote(s)
+	b := make([]byte, 0, len(s)+2+len(cut))
+	b = append(b, '"')
+	b = appendEscaped(b, s, true)
+	b = append(b, '"')
+	return string(append(b, cut...))
 }
 
-// clip shortens s to about max bytes, cut on a character boundary.
-func clip(s string, max int) string {
-	if len(s) <= max {
-		return s
+// Escape writes every character of s that Quote escapes as Quote does,
+// and keeps the rest, quotes and backslashes included, as it is: for a
+// whole message line, so that nothing in it, whatever its source, reaches
+// a terminal or a log raw.
+func Escape(s string) string {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !safeRune(r, n) {
+			return string(appendEscaped(append(make([]byte, 0, len(s)+8), s[:i]...), s[i:], false))
+		}
+		i += n
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	return s
+}
+
+// safeRune reports a character that can be shown as it is.
+func safeRune(r rune, size int) bool {
+	if r < utf8.RuneSelf {
+		return r >= 0x20 && r < 0x7f
 	}
-	return s[:cut] + "..."
+	return !(r == utf8.RuneError && size == 1) && unicode.IsPrint(r)
+}
+
+// appendEscaped appends s with the characters Quote escapes written as Go
+// escapes; quoted also escapes '"' and '\'.
+func appendEscaped(b []byte, s string, quoted bool) []byte {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, '\\', 'x', "0123456789abcdef"[s[i]>>4], "0123456789abcdef"[s[i]&15])
+		case quoted && (r == '"' || r == '\\'):
+			b = append(b, '\\', byte(r))
+		case safeRune(r, n):
+			b = append(b, s[i:i+n]...)
+		default:
+			q := strconv.QuoteRune(r) // '\x1b', '\u202e'
+			b = append(b, q[1:len(q)-1]...)
+		}
+		i += n
+	}
+	return b
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -178,3 +178,42 @@ func TestEveryErrorWrapsAListedSentinel(t *testing.T) {
 		t.Errorf("no error path above reaches %v: add the path that returns it, or drop it from the list", missed)
 	}
 }
+
+// Quote and Escape write every character that could act on a terminal or
+// reorder text as a Go escape, and keep printable text, Chinese included.
+func TestQuoteAndEscapeNeutraliseControls(t *testing.T) {
+	tests := []struct{ in, quoted, escaped string }{
+		{"QC0001", `"QC0001"`, "QC0001"},
+		{"张三 可以", `"张三 可以"`, "张三 可以"},
+		{"\x1b[2J", `"\x1b[2J"`, `\x1b[2J`},
+		{"a\x07b\rc\nd\te", `"a\ab\rc\nd\te"`, `a\ab\rc\nd\te`},
+		{"\x00\x7f", `"\x00\x7f"`, `\x00\x7f`},
+		{"\u009b31m", `"\u009b31m"`, `\u009b31m`},
+		{"\x9b31m", `"\x9b31m"`, `\x9b31m`},
+		{"a\u202eb\u202ac\u202bd\u202ce\u202df", `"a\u202eb\u202ac\u202bd\u202ce\u202df"`, `a\u202eb\u202ac\u202bd\u202ce\u202df`},
+		{"\u2066x\u2067y\u2068z\u2069", `"\u2066x\u2067y\u2068z\u2069"`, `\u2066x\u2067y\u2068z\u2069`},
+		{"\u2028\u200b\ufeff", `"\u2028\u200b\ufeff"`, `\u2028\u200b\ufeff`},
+		{`say "hi" \ bye`, `"say \"hi\" \\ bye"`, `say "hi" \ bye`},
+	}
+	for _, tt := range tests {
+		if got := Quote(tt.in, 0); got != tt.quoted {
+			t.Errorf("Quote(%q) = %s, want %s", tt.in, got, tt.quoted)
+		}
+		if got := Escape(tt.in); got != tt.escaped {
+			t.Errorf("Escape(%q) = %s, want %s", tt.in, got, tt.escaped)
+		}
+	}
+	if got := Quote("张三张三", 7); got != `"张三"...` {
+		t.Errorf("Quote cut = %s, want the cut on a character boundary", got)
+	}
+	// Errors about sender text quote it: a member name holding an escape
+	// sequence comes out escaped.
+	_, err := ParseObject([]byte(`{"\u001b[2J":"1","\u001b[2J":"2"}`))
+	if err == nil || strings.ContainsRune(err.Error(), 0x1b) || !strings.Contains(err.Error(), `"\x1b[2J"`) {
+		t.Errorf("duplicate hostile member: %q", err)
+	}
+	o := &Object{Members: []Member{{Key: "a", Value: Value{Kind: KindObject, Text: "{\"k\":\"\u202e\"}"}}}}
+	if _, err := SortedValues(o, RuleStrings); err == nil || strings.ContainsRune(err.Error(), 0x202e) {
+		t.Errorf("non-string value error carries a raw bidi override: %q", err)
+	}
+}

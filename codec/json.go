@@ -56,7 +56,7 @@ func (p *parser) syntax(what string) *Error {
 		if r == utf8.RuneError && n == 1 {
 			return p.notUTF8(p.i)
 		}
-		got = quote(string(r), 8)
+		got = Quote(string(r), 8)
 	}
 	return newErr(p.layer, ErrNotJSON, "invalid JSON at byte "+itoa(p.i)+": "+what+", found "+got, p.syntaxHint())
 }
@@ -286,7 +286,7 @@ func (p *parser) members(members []Member) ([]Member, *Error) {
 		}
 		p.skipSpace()
 		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return nil, p.syntax("expected ':' after the member name " + quote(key, 40))
+			return nil, p.syntax("expected ':' after the member name " + Quote(key, 40))
 		}
 		p.i++
 		p.skipSpace()
@@ -394,7 +394,7 @@ func checkDuplicateKeys(keys []string, layer Layer) *Error {
 }
 
 func dupErr(key string, layer Layer) *Error {
-	return newErr(layer, ErrDuplicate, "the member "+quote(key, 60)+" occurs twice in one object",
+	return newErr(layer, ErrDuplicate, "the member "+Quote(key, 60)+" occurs twice in one object",
 		"receivers disagree on which copy counts, so such a message is refused: the sender must send each name once")
 }
 
@@ -429,7 +429,7 @@ func (p *parser) value(dst []byte, depth int) ([]byte, Kind, *Error) {
 			dst = appendQuotedValid(dst, key)
 			p.skipSpace()
 			if p.i >= len(p.s) || p.s[p.i] != ':' {
-				return dst, 0, p.syntax("expected ':' after the member name " + quote(key, 40))
+				return dst, 0, p.syntax("expected ':' after the member name " + Quote(key, 40))
 			}
 			p.i++
 			dst = append(dst, ':')

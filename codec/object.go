@@ -153,14 +153,14 @@ func (o *Object) check(layer Layer, text bool) *Error {
 	for i := range o.Members {
 		m := &o.Members[i]
 		if text && !validUTF8(m.Key) {
-			return newErr(layer, ErrNotUTF8, "the member name "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
+			return newErr(layer, ErrNotUTF8, "the member name "+Quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
 		}
 		v := m.Value
 		bad := ""
 		switch v.Kind {
 		case KindString:
 			if text && !validUTF8(v.Text) {
-				return newErr(layer, ErrNotUTF8, "the value of "+quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
+				return newErr(layer, ErrNotUTF8, "the value of "+Quote(m.Key, 40)+" is not valid UTF-8", "names and values must be UTF-8 text")
 			}
 		case KindNumber:
 			if !isJSONNumber(v.Text) {
@@ -196,10 +196,10 @@ func (o *Object) check(layer Layer, text bool) *Error {
 				bad = v.Kind.String()
 			}
 		default:
-			return newErr(layer, ErrFieldType, "the value of "+quote(m.Key, 40)+" has an unknown kind "+itoa(int(v.Kind)), "use one of the Kind constants")
+			return newErr(layer, ErrFieldType, "the value of "+Quote(m.Key, 40)+" has an unknown kind "+itoa(int(v.Kind)), "use one of the Kind constants")
 		}
 		if bad != "" {
-			return newErr(layer, ErrNotJSON, "the value of "+quote(m.Key, 40)+" is marked as a "+bad+" but its text "+quote(v.Text, 40)+" is not a JSON "+bad,
+			return newErr(layer, ErrNotJSON, "the value of "+Quote(m.Key, 40)+" is marked as a "+bad+" but its text "+Quote(v.Text, 40)+" is not a JSON "+bad,
 				"set the Text of a non-string value to its JSON literal")
 		}
 	}

@@ -149,7 +149,7 @@ func openKeys(md5, data, signKey string, strict bool, m *message) (*Opened, *Err
 }
 
 func badMD5(md5 string) *Error {
-	what := "the md5 member " + quote(md5, 40) + " is not 32 hex digits"
+	what := "the md5 member " + Quote(md5, 40) + " is not 32 hex digits"
 	hint := "the envelope was cut, or md5 holds another value"
 	if t := strings.TrimSpace(md5); t != md5 && isHex32(t) {
 		hint = "it has spaces or line breaks around it: the envelope was built or copied wrongly"
@@ -208,7 +208,7 @@ func (a *attempt) finish(md5, keyMD5 string, uppercased bool, m *message) (*Open
 
 func mismatch(op *Opened, md5 string) *Error {
 	var b strings.Builder
-	b.WriteString("the data decrypted cleanly but no rule reproduces the md5 " + quote(md5, 40) + ": ")
+	b.WriteString("the data decrypted cleanly but no rule reproduces the md5 " + Quote(md5, 40) + ": ")
 	for i, d := range op.Rules {
 		if i > 0 {
 			b.WriteString(", ")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -82,14 +81,11 @@ func (st *streamStats) status(stderr io.Writer) int {
 	switch {
 	case st.reports == 0:
 		nf := report.NoEnvelope()
-		fmt.Fprintf(stderr, "ottpay: %s\n", nf.Error)
-		return exitFailed
+		return failf(stderr, exitFailed, nf.Error, "")
 	case st.failed > 0:
-		fmt.Fprintf(stderr, "ottpay: %s%s\n", summary(st.failed, st.reports, "could not be decoded", st.firstFailedAt), st.firstFailed)
-		return exitFailed
+		return failf(stderr, exitFailed, summary(st.failed, st.reports, "could not be decoded", st.firstFailedAt)+st.firstFailed, "")
 	case st.unverified > 0:
-		fmt.Fprintf(stderr, "ottpay: %s%s\n", summary(st.unverified, st.reports, "did not verify", st.firstUnverifiedAt), st.firstUnverified)
-		return exitUnverified
+		return failf(stderr, exitUnverified, summary(st.unverified, st.reports, "did not verify", st.firstUnverifiedAt)+st.firstUnverified, "")
 	}
 	return exitOK
 }

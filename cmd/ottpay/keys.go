@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -39,8 +38,7 @@ type keyError struct {
 func (e *keyError) report(stderr io.Writer) int {
 	if e.status == exitUsage {
 		if e.cause != "" {
-			fmt.Fprintf(stderr, "ottpay: %s (%s)\n", e.what, e.cause)
-			return exitUsage
+			return failf(stderr, exitUsage, e.what, e.cause)
 		}
 		return usage(stderr, e.what)
 	}

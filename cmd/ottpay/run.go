@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ottpay-toolkit/ottpay/codec"
 )
 
 // Exit statuses, part of the command's contract with scripts.
@@ -127,7 +129,7 @@ type env func(string) string
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) (status int) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(stderr, "ottpay: internal error: %v (this is a bug; please report it with the input that caused it)\n", p)
+			fmt.Fprintf(stderr, "ottpay: internal error: %s (this is a bug; please report it with the input that caused it)\n", codec.Escape(fmt.Sprint(p)))
 			status = exitFailed
 		}
 	}()
@@ -159,23 +161,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) (
 
 // usage reports a bad command line and returns exitUsage.
 func usage(stderr io.Writer, what string) int {
-	fmt.Fprintf(stderr, "ottpay: %s (run 'ottpay help' for usage)\n", what)
+	fmt.Fprintf(stderr, "ottpay: %s (run 'ottpay help' for usage)\n", codec.Escape(what))
 	return exitUsage
 }
 
-// failf prints the one stderr line of a failure and returns status.
+// failf prints the one stderr line of a failure and returns status. Every
+// stderr line goes through codec.Escape: whatever a sender put in the text,
+// no control character reaches the terminal.
 func failf(stderr io.Writer, status int, what, cause string) int {
 	if cause != "" {
-		fmt.Fprintf(stderr, "ottpay: %s (%s)\n", what, cause)
+		fmt.Fprintf(stderr, "ottpay: %s (%s)\n", codec.Escape(what), codec.Escape(cause))
 	} else {
-		fmt.Fprintf(stderr, "ottpay: %s\n", what)
+		fmt.Fprintf(stderr, "ottpay: %s\n", codec.Escape(what))
 	}
 	return status
 }
 
 // warnf prints a warning line on stderr.
 func warnf(stderr io.Writer, format string, args ...any) {
-	fmt.Fprintf(stderr, "ottpay: warning: "+format+"\n", args...)
+	fmt.Fprintf(stderr, "ottpay: warning: %s\n", codec.Escape(fmt.Sprintf(format, args...)))
 }
 
 // parseFlags parses a subcommand's flags. It returns done with a status

@@ -200,7 +200,7 @@ func Explain(term string) (text string, ok bool) {
 	if t := fieldText(c, term); t != "" {
 		return t, true
 	}
-	return strconv.Quote(term) + " is not a documented action, Appendix B response code, status or field.\n" +
+	return codec.Quote(term, 80) + " is not a documented action, Appendix B response code, status or field.\n" +
 		"The stored Appendix B ends after DB_ERROR, so a newer code may still be genuine.\n" +
 		"Documented actions: " + actionNames() + "\n", false
 }
@@ -243,7 +243,7 @@ func fieldText(c *catalog, name string) string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("Field " + strconv.Quote(name) + " (Required: Y yes, N or O no, - not stated):\n")
+	b.WriteString("Field " + codec.Quote(name, 80) + " (Required: Y yes, N or O no, - not stated):\n")
 	for _, u := range uses {
 		b.WriteString("  " + u.where + ": " + u.line + "\n")
 	}

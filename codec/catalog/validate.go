@@ -214,7 +214,7 @@ func checkValue(kind codec.EnvelopeKind, f *Field, key string, v codec.Value) []
 			cents, ok := dollarsToCents(s)
 			switch {
 			case request && ok:
-				msg += "; for " + s + " send " + quote(cents)
+				msg += "; for " + quote(s) + " send " + quote(cents)
 			case !request:
 				msg += "; some newer-API messages show decimal dollars, so read it with care"
 			}
@@ -333,7 +333,7 @@ func nonString(key string, v codec.Value, docType string) (Problem, bool) {
 	default:
 		what = "not a string"
 	}
-	msg := quote(key) + " is " + what + " (" + clip(v.Text) + "), but the docs define only string values and " +
+	msg := quote(key) + " is " + what + " (" + quote(v.Text) + "), but the docs define only string values and " +
 		"senders disagree on how to hash anything else into the md5"
 	if v.Kind == codec.KindNumber || v.Kind == codec.KindBool {
 		msg += "; send it as the string " + quote(v.Text)
@@ -404,8 +404,9 @@ func noteSuffix(f *Field) string {
 	return " (" + f.Note + ")"
 }
 
-// quote quotes a value for a message, cutting very long ones.
-func quote(s string) string { return strconv.Quote(clip(s)) }
+// quote quotes a value for a message, cutting very long ones, with every
+// control or bidirectional character escaped (see codec.Quote).
+func quote(s string) string { return codec.Quote(clip(s), 0) }
 
 func clip(s string) string {
 	const max = 60

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
@@ -64,7 +63,11 @@ func Decode(f scan.Found, keys Keys) Report {
 	if len(f.Notes) > 0 {
 		// The scanner's repairs to the text come first: they say what
 		// was read.
-		r.Warnings = append(append(make([]string, 0, len(f.Notes)+len(r.Warnings)), f.Notes...), r.Warnings...)
+		notes := make([]string, 0, len(f.Notes)+len(r.Warnings))
+		for _, n := range f.Notes {
+			notes = append(notes, codec.Escape(n))
+		}
+		r.Warnings = append(notes, r.Warnings...)
 	}
 	if len(f.Via) > 0 {
 		r.Via = append([]string(nil), f.Via...)
@@ -220,13 +223,13 @@ func (r *Report) header(e *codec.Envelope) {
 		if c, ok := catalog.ResponseCode(e.RspCode); ok {
 			r.RspMeaning = c.Meaning
 		} else {
-			r.warn("rsp_code " + strconv.Quote(e.RspCode) + " is not in Appendix B (the list of documented response codes)")
+			r.warn("rsp_code " + codec.Quote(e.RspCode, 40) + " is not in Appendix B (the list of documented response codes)")
 		}
 	}
 	if len(e.Extra) > 0 {
 		names := make([]string, len(e.Extra))
 		for i, m := range e.Extra {
-			names[i] = strconv.Quote(m.Key)
+			names[i] = codec.Quote(m.Key, 40)
 		}
 		r.warn("envelope members the protocol does not define were ignored: " + strings.Join(names, ", "))
 	}
@@ -322,7 +325,7 @@ func (r *Report) keyLabel(c candidate, search bool, merchant string) {
 	}
 	r.Key = c.label
 	if search && merchant != "" && c.label != merchant {
-		r.warn("merchant " + merchant + " has no key of its own in the keys given; the key filed under " + c.label + " was used")
+		r.warn("merchant " + codec.Quote(merchant, 40) + " has no key of its own in the keys given; the key filed under " + codec.Quote(c.label, 40) + " was used")
 	}
 }
 
@@ -336,6 +339,7 @@ func (r *Report) opened(o *codec.Opened, err error, c candidate, search bool, me
 		r.warn("the data's last Base64 character has unused bits set, so the message has another, canonical wire form: a strict receiver (ottpay decode --strict, codec.DecodeBody) refuses it; the sender's Base64 encoder is not standard")
 	}
 	if o.MD5Uppercased {
+		// The md5 opened the data, so it is 32 hex digits.
 		r.warn("the md5 as sent (" + r.MD5 + ") did not decrypt the data, its upper-cased form did: the sender derives the AES key from the upper-case md5 but transmits it in lower case")
 	}
 	if o.Verified {
@@ -359,10 +363,12 @@ func (r *Report) checkData(data *codec.Object) {
 		return
 	}
 	if v, ok := data.Get("merchant_id"); ok && v.Kind == codec.KindString && r.MerchantID != "" && v.Text != r.MerchantID {
-		r.warn("the envelope says merchant_id " + r.MerchantID + " but the data says " + v.Text)
+		r.warn("the envelope says merchant_id " + codec.Quote(r.MerchantID, 40) + " but the data says " + codec.Quote(v.Text, 40))
 	}
 	if r.Kind == codec.Request.String() && r.Action != "" {
-		r.Warnings = append(r.Warnings, RequestWarnings(r.Action, data)...)
+		for _, w := range RequestWarnings(r.Action, data) {
+			r.warn(w)
+		}
 	}
 }
 
@@ -374,7 +380,7 @@ func (r *Report) checkData(data *codec.Object) {
 func RequestWarnings(action string, data *codec.Object) []string {
 	_, problems, ok := catalog.Match(action, codec.Request, data)
 	if !ok {
-		return []string{"action " + strconv.Quote(action) + " is not in the catalogue of documented actions, so its data was not checked"}
+		return []string{"action " + codec.Quote(action, 40) + " is not in the catalogue of documented actions, so its data was not checked"}
 	}
 	out := make([]string, 0, len(problems))
 	for _, p := range problems {
@@ -412,7 +418,7 @@ func mismatchError(sent string, o *codec.Opened) error {
 		}
 		tried = append(tried, string(rd.Rule))
 	}
-	what := "md5 " + sent + " does not match the decrypted data"
+	what := "md5 " + sent + " does not match the decrypted data" // 32 hex digits: it opened the data
 	if computed != "" {
 		what += ", which gives " + computed
 		if len(tried) > 1 {
@@ -430,7 +436,7 @@ func mismatchError(sent string, o *codec.Opened) error {
 func noKeyError(merchant string, keys Keys) error {
 	what := "no sign key given"
 	if len(keys.ByMerchant) > 0 && merchant != "" {
-		what = "no sign key for merchant " + merchant
+		what = "no sign key for merchant " + codec.Quote(merchant, 40)
 	}
 	return &codec.Error{
 		Layer: codec.LayerKey,
@@ -443,7 +449,7 @@ func noKeyError(merchant string, keys Keys) error {
 func noKeyFitsError(merchant string, n int, last error) error {
 	why := "the envelope names no merchant_id"
 	if merchant != "" {
-		why = "merchant " + merchant + " has no key of its own in the keys given"
+		why = "merchant " + codec.Quote(merchant, 40) + " has no key of its own in the keys given"
 	}
 	hint := why + "; add the sign key of the merchant that sent it"
 	if last != nil && errors.Is(last, codec.ErrPadding) {
@@ -457,9 +463,12 @@ func noKeyFitsError(merchant string, n int, last error) error {
 	}
 }
 
-func (r *Report) warn(s string) { r.Warnings = append(r.Warnings, s) }
+// warn adds a warning. Text a sender controls is quoted with codec.Quote
+// where the warning is made; Escape is the backstop that keeps every
+// control character out of what a person reads.
+func (r *Report) warn(s string) { r.Warnings = append(r.Warnings, codec.Escape(s)) }
 
 func (r *Report) fail(err error) {
 	r.Err = err
-	r.Error = err.Error()
+	r.Error = codec.Escape(err.Error())
 }
