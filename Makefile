@@ -11,7 +11,7 @@ CORPUS    ?= $(CURDIR)/.scratch/peer-corpus
 # Packages that must pass both natively and as js/wasm under Node.
 CODEC_PKGS := ./codec/ ./codec/scan/ ./codec/catalog/ ./codec/report/
 
-.PHONY: all serve build static test test-native test-wasm test-browser fuzz-short fuzz bench vet fmt-check clean
+.PHONY: all serve build static test test-native test-wasm test-browser fuzz-short fuzz bench vet fmt-check mod-check clean
 
 all: build
 
@@ -31,11 +31,17 @@ static:
 	./build.sh static dist $(PREFIX)
 
 ## test: every test: vet, native, js/wasm under Node, real Chromium, short fuzz
-test: fmt-check vet test-native test-wasm test-browser fuzz-short
+test: fmt-check mod-check vet test-native test-wasm test-browser fuzz-short
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# go.mod and go.sum say exactly what the code imports: `go mod tidy`
+# would change nothing (run it and commit the result if this fails).
+mod-check:
+	@if ! diff=$$($(GO) mod tidy -diff 2>&1); then \
+		echo "go.mod or go.sum is not tidy: run 'go mod tidy' and commit the result:"; echo "$$diff"; exit 1; fi
 
 vet:
 	$(GO) vet ./...

@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// The benchmarks run over the corpus of the peer benchmark kit
-// (../shared/peer-bench), so that their figures compare with the PHP, node
+// The benchmarks run over the corpus of the peer benchmark kit (its
+// generator is kept in wasm/batch/batchtest/testdata/peer-bench; the peers
+// themselves in ../shared/peer-bench), so that their figures compare with the PHP, node
 // and crypto-js peers measured on the same machine: encode and decode of
 // the three message classes, and decode of the 10,000-callback batch.
 // MB/s is plaintext JSON bytes, as the kit counts it.
@@ -46,7 +47,7 @@ var (
 )
 
 const corpusHelp = "set OTTPAY_PEER_CORPUS to the corpus directory of the peer benchmark kit; generate it, from the repository root, with\n" +
-	"\td=$(mktemp -d) && cp -r ../shared/peer-bench \"$d\" && chmod -R u+w \"$d\" && node \"$d/peer-bench/corpus/gen.js\" && export OTTPAY_PEER_CORPUS=\"$d/peer-bench/corpus\"\n" +
+	"\td=$(mktemp -d) && cp -r wasm/batch/batchtest/testdata/peer-bench \"$d\" && chmod -R u+w \"$d\" && node \"$d/peer-bench/corpus/gen.js\" && export OTTPAY_PEER_CORPUS=\"$d/peer-bench/corpus\"\n" +
 	"(make bench does this)"
 
 func loadCorpus(b *testing.B) *benchCorpus {

@@ -4,7 +4,8 @@
 //
 // The facts come from the public documentation as collected in the shared
 // spec (ottpay-actions.json). They are embedded as catalog.json, which
-// go generate writes from the spec once; the file is committed, so the
+// go generate writes from the repository's copy of the spec
+// (testdata/ottpay-actions.json); the file is committed, so the
 // package builds without the spec. The documentation contradicts itself in
 // places (field spellings, constants printed with a leading space, order-ID
 // limits its own example breaks); the catalogue keeps what the docs say and
@@ -13,7 +14,7 @@
 // Everything returned is a copy: callers may keep and change it.
 package catalog
 
-//go:generate go run gen.go ../../../shared/spec/ottpay-actions.json catalog.json
+//go:generate go run gen.go testdata/ottpay-actions.json catalog.json
 
 import (
 	_ "embed"

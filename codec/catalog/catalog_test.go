@@ -14,15 +14,15 @@ import (
 	"github.com/ottpay-toolkit/ottpay/codec/catalog/internal/gen"
 )
 
-// specPath is the shared spec, checked out beside the repository.
-const specPath = "../../../shared/spec/ottpay-actions.json"
+// specPath is the repository's copy of the spec's ottpay-actions.json,
+// which catalog.json is generated from.
+const specPath = "testdata/ottpay-actions.json"
 
 func readSpec(t *testing.T) []byte {
 	t.Helper()
 	b, err := os.ReadFile(specPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("the shared spec is missing: these tests compare the catalogue with %s "+
-			"(the shared folder is expected beside the repository, at ../shared)", specPath)
+		t.Fatalf("the spec copy %s is missing: it belongs to the repository (copy ottpay-actions.json of the shared spec there)", specPath)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -1,11 +1,13 @@
 //go:build ignore
 
-// gen writes catalog.json from the shared spec:
+// gen writes catalog.json from the spec's ottpay-actions.json, kept in
+// this repository as testdata/ottpay-actions.json (a copy of the shared
+// spec's file; update the copy when the spec changes):
 //
-//	go run gen.go ../../../shared/spec/ottpay-actions.json catalog.json
+//	go run gen.go testdata/ottpay-actions.json catalog.json
 //
 // (run by go generate in this folder). The generated file is committed, so
-// building and testing never need the spec.
+// building never needs the spec, and the tests check it against the copy.
 package main
 
 import (

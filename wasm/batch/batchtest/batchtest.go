@@ -1,11 +1,13 @@
 // Package batchtest locates the peer-bench corpus for tests: the 10,000
 // callbacks of batch10k.jsonl and the decrypted objects the corpus expects.
 //
-// The corpus is generated, not stored: from the kit in ../shared/peer-bench
-// (or $PEER_BENCH) with node, into .scratch/peer-corpus, where
-// scripts/bench.sh also keeps it; $OTTPAY_PEER_CORPUS names a corpus
-// folder generated elsewhere. Every file used is checked against the kit's
-// SHA256SUMS.
+// The corpus is generated, not stored: node runs the peer-bench kit's
+// generator, whose copy lives in this repository (testdata/peer-bench: the
+// generator and its SHA256SUMS, so that the corpus is sealed by node's
+// crypto, independently of the codec under test), into
+// .scratch/peer-corpus, where scripts/bench.sh also keeps it. $PEER_BENCH
+// names another kit; $OTTPAY_PEER_CORPUS a corpus folder generated
+// elsewhere. Every file used is checked against the kit's SHA256SUMS.
 package batchtest
 
 import (
@@ -49,7 +51,7 @@ func Corpus(t testing.TB) string {
 	}
 	kit := os.Getenv("PEER_BENCH")
 	if kit == "" {
-		kit = filepath.Join(root, "..", "shared", "peer-bench")
+		kit = filepath.Join(root, "wasm", "batch", "batchtest", "testdata", "peer-bench")
 	}
 	if _, err := os.Stat(filepath.Join(kit, "corpus", "gen.js")); err != nil {
 		t.Fatalf("the peer-bench kit is not at %s: set PEER_BENCH to its folder, or OTTPAY_PEER_CORPUS to a corpus generated with `node corpus/gen.js`", kit)

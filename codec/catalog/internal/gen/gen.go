@@ -1,5 +1,6 @@
 // Package gen turns the machine-readable OTT Pay documentation
-// (ottpay-actions.json of the shared spec) into the catalogue file the
+// (ottpay-actions.json of the shared spec, copied into the repository as
+// codec/catalog/testdata/ottpay-actions.json) into the catalogue file the
 // catalog package embeds (catalog.json).
 //
 // The spec copies the documentation's tables as text. This package adds the
