@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ottpay-toolkit/ottpay/codec"
 )
 
 // DefaultMaxBody is the default bound on a callback body: 64 KiB, some
@@ -146,7 +148,7 @@ const (
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		h.reject(w, r, http.StatusMethodNotAllowed, bodyMethod, "method "+quote(r.Method, 20))
+		h.reject(w, r, http.StatusMethodNotAllowed, bodyMethod, "method "+codec.Quote(r.Method, 20))
 		return
 	}
 	if r.ContentLength > h.maxBody {

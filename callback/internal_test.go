@@ -111,7 +111,8 @@ func TestClean(t *testing.T) {
 		}
 	}
 	long := clean(strings.Repeat("\x1b", 100000))
-	if len(long) > maxLogText+16 || !strings.HasSuffix(long, "...") {
+	// At most maxLogText bytes of input, each written as at most 4.
+	if len(long) > 4*maxLogText+3 || !strings.HasSuffix(long, "...") {
 		t.Errorf("clean of 100000 escapes gave %d bytes", len(long))
 	}
 }

@@ -130,7 +130,7 @@ func (f *field) centsOf(v codec.Value) (pay.Cents, *codec.Error) {
 			return c, nil
 		}
 	}
-	return 0, fieldErr(f.name+" "+quote(v.Text, 40)+" is not a whole, non-negative number of cents",
+	return 0, fieldErr(f.name+" "+codec.Quote(v.Text, 40)+" is not a whole, non-negative number of cents",
 		"the docs send amounts as a string of digits in cents (\"100\" is 1.00); the callback verified, so the sender wrote it so: see the whole data with codec.DecodeBody (ottpay decode --strict) and ask OTT Pay")
 }
 

@@ -3,8 +3,6 @@ package callback
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"unicode/utf8"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 )
@@ -93,7 +91,7 @@ func parse(body []byte, keys Keys) (*Notification, *codec.Error) {
 			}
 		}
 		return nil, &codec.Error{Layer: LayerMerchant, Err: ErrUnknownMerchant,
-			What: "no sign key for merchant " + quote(env.MerchantID, 40),
+			What: "no sign key for merchant " + codec.Quote(env.MerchantID, 40),
 			Hint: "add the merchant to the keys, or the callback is not for this shop"}
 	}
 	env, op, err := codec.DecodeBody(body, signKey)
@@ -109,9 +107,9 @@ func parse(body []byte, keys Keys) (*Notification, *codec.Error) {
 		return nil, cerr
 	}
 	if n.MerchantID != env.MerchantID {
-		what := "the decrypted data names merchant " + quote(n.MerchantID, 40) + ", not " + quote(env.MerchantID, 40) + " whose key opened it"
+		what := "the decrypted data names merchant " + codec.Quote(n.MerchantID, 40) + ", not " + codec.Quote(env.MerchantID, 40) + " whose key opened it"
 		if n.MerchantID == "" {
-			what = "the decrypted data names no merchant_id, so it cannot be bound to merchant " + quote(env.MerchantID, 40)
+			what = "the decrypted data names no merchant_id, so it cannot be bound to merchant " + codec.Quote(env.MerchantID, 40)
 		}
 		return nil, &codec.Error{Layer: LayerMerchant, Err: ErrMerchantMismatch, What: what,
 			Hint: "the outer merchant_id is not protected: a callback of one merchant was relabelled, or two merchants share a sign key"}
@@ -158,18 +156,4 @@ func HTTPStatus(err error) int {
 		return http.StatusBadRequest
 	}
 	return http.StatusUnauthorized
-}
-
-// quote renders sender text for an error or a log: quoted with control
-// and non-printing characters and invalid UTF-8 escaped, shortened to
-// about max bytes.
-func quote(s string, max int) string {
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		return strconv.Quote(s[:cut]) + "..."
-	}
-	return strconv.Quote(s)
 }

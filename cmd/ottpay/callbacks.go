@@ -16,10 +16,10 @@ import (
 	"sync"
 	"syscall"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	cb "github.com/ottpay-toolkit/ottpay/callback"
+	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
 )
 
@@ -254,27 +254,15 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 	return s.ResponseWriter.Write(b)
 }
 
-// escapeLine makes sender text fit one terminal line: control, formatting
-// and other non-printing characters and invalid UTF-8 are written as Go
-// escapes (\n, \x1b, \u202e), and the text is cut to about max bytes.
+// escapeLine makes sender text fit one terminal line: cut to about max
+// bytes, then escaped by codec.Escape (\n, \x1b, \u202e, invalid UTF-8).
 func escapeLine(s string, max int) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if b.Len() >= max {
-			b.WriteString("...")
-			break
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == ' ' || (unicode.IsPrint(r) && r != utf8.RuneError):
-			b.WriteString(s[i : i+size])
-		default:
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		}
-		i += size
+	if len(s) <= max {
+		return codec.Escape(s)
 	}
-	return b.String()
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return codec.Escape(s[:cut]) + "..."
 }
