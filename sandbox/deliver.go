@@ -62,6 +62,11 @@ func (s *Server) scheduleAt(key string, t time.Time) {
 	s.mu.Lock()
 	s.due[key] = t
 	s.mu.Unlock()
+	s.wake()
+}
+
+// wake makes the engine look at its timers again.
+func (s *Server) wake() {
 	select {
 	case s.kick <- struct{}{}:
 	default:
@@ -140,6 +145,7 @@ func (s *Server) attempt(id string) {
 		s.mu.Lock()
 		delete(s.inflight, key)
 		s.mu.Unlock()
+		s.wake() // the engine skipped this key while it was in flight
 	}()
 	var d Delivery
 	var ok bool

@@ -163,10 +163,14 @@ func TestGiveUp(t *testing.T) {
 	if st := control(t, sb, http.MethodPost, "/_sandbox/callbacks/"+d.ID+"/resend", &after); st != http.StatusOK || after.State != sandbox.DeliveryPending {
 		t.Fatalf("resend: %d %+v", st, after)
 	}
+	var last sandbox.Delivery
 	eventually(t, 20*time.Second, "the resent round gives up again", func() bool {
-		ds := deliveries(t, sb)
-		return ds[0].State == sandbox.DeliveryGaveUp && ds[0].AttemptCount == 2*want
+		last = deliveries(t, sb)[0]
+		return last.State == sandbox.DeliveryGaveUp && last.AttemptCount == 2*want
 	})
+	if len(last.Attempts) != 2*want || rc.count() != 2*want {
+		t.Errorf("%d attempts kept, %d POSTs; want %d", len(last.Attempts), rc.count(), 2*want)
+	}
 }
 
 // An answer that cannot be reached is an attempt with an error.

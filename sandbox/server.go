@@ -279,7 +279,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // or with NoListener in memory, without any socket.
 func (s *Server) HTTPClient() *http.Client {
 	if s.ln == nil {
-		return &http.Client{Transport: memTransport{h: s.handler}, Timeout: 30 * time.Second}
+		return &http.Client{Transport: memTransport{h: s.handler, done: s.ctx.Done()}, Timeout: 30 * time.Second}
 	}
 	return &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, Timeout: 30 * time.Second}
 }
@@ -305,10 +305,22 @@ func (s *Server) Close() error {
 	return err
 }
 
-// memTransport serves requests with the handler in memory.
-type memTransport struct{ h http.Handler }
+// memTransport serves requests with the handler in memory, until the
+// server closes.
+type memTransport struct {
+	h    http.Handler
+	done <-chan struct{}
+}
 
 func (t memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	select {
+	case <-t.done:
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, ErrServerClosed
+	default:
+	}
 	rec := newRecorder()
 	done := make(chan struct{})
 	go func() {
