@@ -32,6 +32,7 @@ Commands:
   callbacks listen
            receive callbacks on a local address: verify, print, acknowledge
   sandbox  run a local OTT Pay gateway for tests; sandbox pay ORDER pays an order
+  call     send one request (transaction data on stdin) and print the verified answer
   help     print this text (also -h, --help)
 
 ottpay encode --merchant ID --action ACTION [--version 1.0] [--values RULE]
@@ -101,7 +102,22 @@ ottpay sandbox pay|decline|close ORDER [--url URL]
     $OTTPAY_SANDBOX_URL, else http://127.0.0.1:9090) and prints the order as
     JSON. Exit 1 if the sandbox refuses (unknown, already paid, closed).
 
-Sign keys (encode and decode; give at most one flag):
+ottpay call ACTION [--variant V] [--version 1.0] --merchant ID [--url URL]
+            [--values RULE] [--timeout 30s] [--live] < data.json
+    Sends the transaction data on stdin as ACTION (ACTION/variant also works)
+    through the Go client pay (its Do: the data as given, an order id
+    generated for a payment without one, queries retried, payments never),
+    and prints the answer as the one-line report of decode --strict. The
+    sign key is the merchant's, read as encode reads it. --url defaults to
+    OTT Pay's production endpoint, where every call is real: an action that
+    moves money is refused there unless --live is given. stderr says which
+    URL was called and whether the answer carried the X-OTTPay-Sandbox
+    header. Exit status as decode's, and 4 when a payment's outcome is
+    unknown (timeout, cut connection, 5xx, an answer that does not verify:
+    query the order stderr names before retrying), 5 when the gateway
+    answered a code other than SUCCESS or PROCESSING (FAIL, PARAM_INVALID...).
+
+Sign keys (encode, decode and call; give at most one flag):
   OTTPAY_SIGN_KEY  environment variable holding the sign key, used when no
                    key flag is given
   --key-file FILE  file holding the sign key (a trailing newline is trimmed)
@@ -118,6 +134,8 @@ Exit status:
      "ottpay: <what failed> (<likely cause>)"
   3  everything decoded but an md5 did not verify
   2  usage: bad flags or arguments, or no usable sign key
+  4  call: the outcome of a payment is unknown; query the order first
+  5  call: the gateway answered a code other than SUCCESS or PROCESSING
 `
 
 // env looks up an environment variable, like os.Getenv.
@@ -152,6 +170,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) (
 		return cmdExplain(rest, stdout, stderr)
 	case "callbacks":
 		return cmdCallbacks(rest, stdout, stderr)
+	case "call":
+		return cmdCall(rest, stdin, stdout, stderr, getenv)
 	case "sandbox":
 		return cmdSandbox(rest, stdout, stderr, getenv)
 	default:
