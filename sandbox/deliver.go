@@ -39,6 +39,9 @@ func (s *Server) resume() error {
 		}
 		for _, o := range os {
 			s.scheduleOrder(o)
+			for _, r := range o.Refunds {
+				s.refunds[r.ID] = o.ID
+			}
 		}
 		return nil
 	})
@@ -438,6 +441,7 @@ func (s *Server) Reset() error {
 	}
 	s.mu.Lock()
 	clear(s.due)
+	clear(s.refunds)
 	s.mu.Unlock()
 	s.logf("all data deleted")
 	return nil

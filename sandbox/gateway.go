@@ -295,9 +295,9 @@ func (s *Server) create(a catalog.Action, env *codec.Envelope, req map[string]st
 			}
 			return nil
 		}
-		if used, err := refundIDUsed(tx, id); err != nil || used {
+		if s.refundIDUsed(id) {
 			code, msg = "ORDER_USED", fmt.Sprintf("order number duplicated: %s is the order ID of a refund", id)
-			return err
+			return nil
 		}
 		return tx.PutOrder(o)
 	})
@@ -327,19 +327,11 @@ func (s *Server) checkCallbackURL(raw string) string {
 }
 
 // refundIDUsed reports whether id is the order ID of a refund.
-func refundIDUsed(tx Tx, id string) (bool, error) {
-	os, err := tx.Orders()
-	if err != nil {
-		return false, err
-	}
-	for _, o := range os {
-		for _, r := range o.Refunds {
-			if r.ID == id {
-				return true, nil
-			}
-		}
-	}
-	return false, nil
+func (s *Server) refundIDUsed(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.refunds[id]
+	return ok
 }
 
 // parseCents reads whole cents written as at most 15 digits.
@@ -376,6 +368,7 @@ func (s *Server) refund(a catalog.Action, merchant string, req map[string]string
 	}
 	var o Order
 	var ans answer
+	reserved := false
 	err := s.store.Update(func(tx Tx) error {
 		var exists bool
 		var err error
@@ -391,9 +384,9 @@ func (s *Server) refund(a catalog.Action, merchant string, req map[string]string
 			ans = fail("ORDER_USED", "order number duplicated: the refund's order_id %s is already used", refundID)
 			return err
 		}
-		if used, err := refundIDUsed(tx, refundID); err != nil || used {
+		if s.refundIDUsed(refundID) {
 			ans = fail("ORDER_USED", "order number duplicated: the refund's order_id %s is already used", refundID)
-			return err
+			return nil
 		}
 		now := s.now()
 		s.expireIfDue(&o, now)
@@ -415,9 +408,20 @@ func (s *Server) refund(a catalog.Action, merchant string, req map[string]string
 		if o.Refunded == o.charged() {
 			o.State = StateFullyRefunded
 		}
+		// Reserved inside the transaction: the store runs one Update at a
+		// time, so a concurrent refund with the same ID sees it.
+		s.mu.Lock()
+		s.refunds[refundID] = o.ID
+		reserved = true
+		s.mu.Unlock()
 		return tx.PutOrder(o)
 	})
 	if err != nil {
+		if reserved {
+			s.mu.Lock()
+			delete(s.refunds, refundID)
+			s.mu.Unlock()
+		}
 		return fail("SYSTEM_ERROR", "the sandbox's store failed: %v", err)
 	}
 	if ans.code != "" {

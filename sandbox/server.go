@@ -136,7 +136,11 @@ type Server struct {
 	mu       sync.Mutex
 	due      map[string]time.Time // "d:ID", "x:ORDER", "a:ORDER"
 	inflight map[string]bool
-	closed   bool
+	// refunds indexes the order IDs of refunds (refund ID -> order ID),
+	// so that an ID is checked against them in constant time; built from
+	// the store by resume, kept by refund and Reset.
+	refunds map[string]string
+	closed  bool
 
 	seq atomic.Uint64
 }
@@ -159,6 +163,7 @@ func New(o Options) (*Server, error) {
 		kick:      make(chan struct{}, 1),
 		due:       map[string]time.Time{},
 		inflight:  map[string]bool{},
+		refunds:   map[string]string{},
 	}
 	for id, key := range o.Merchants {
 		if id == "" || key == "" {

@@ -25,7 +25,7 @@ type Store interface {
 	View(fn func(Tx) error) error
 	// Update runs fn with a read-write transaction and commits its writes
 	// if fn returns nil; if fn returns an error nothing is written and
-	// Update returns that error.
+	// Update returns that error. Updates run one at a time.
 	Update(fn func(Tx) error) error
 }
 

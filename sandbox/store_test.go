@@ -99,6 +99,9 @@ func TestResumeFromStore(t *testing.T) {
 	st.Update(func(tx sandbox.Tx) error {
 		tx.PutOrder(sandbox.Order{ID: "OLD1", MerchantID: merchant, Action: "PREPAY_INIT", Variant: "checkout",
 			State: sandbox.StateProcessing, Amount: 100, CreatedAt: past, ExpiresAt: past.Add(time.Second)})
+		tx.PutOrder(sandbox.Order{ID: "PAID1", MerchantID: merchant, Action: "ACTIVEPAY", Variant: "retail",
+			State: sandbox.StatePartRefunded, Amount: 100, Refunded: 10, CreatedAt: past, PaidAt: past,
+			Refunds: []sandbox.Refund{{ID: "OLDREFUND", Amount: 10, At: past}}})
 		return tx.PutDelivery(sandbox.Delivery{ID: "CB1", OrderID: "PAID1", MerchantID: merchant, URL: rc.URL(),
 			Body: `{"rsp_code":"SUCCESS"}`, State: sandbox.DeliveryPending, Tries: 3, NextAt: past, CreatedAt: past})
 	})
@@ -110,9 +113,64 @@ func TestResumeFromStore(t *testing.T) {
 	if string(rc.all()[0].body) != `{"rsp_code":"SUCCESS"}` {
 		t.Errorf("delivered %q", rc.all()[0].body)
 	}
+	// The stored refund's ID stays taken.
+	wantCode(t, call(t, sb, "REFUND", obj("order_id", "OLDREFUND", "ori_order_id", "PAID1", "refund_amt", "1")), "ORDER_USED")
+	wantCode(t, call(t, sb, "REFUND", obj("order_id", "NEWREFUND", "ori_order_id", "PAID1", "refund_amt", "90")), "SUCCESS")
 	eventually(t, 5*time.Second, "the stored order expires", func() bool {
 		var o sandbox.Order
 		st.View(func(tx sandbox.Tx) error { o, _, _ = tx.Order("OLD1"); return nil })
 		return o.State == sandbox.StateClosed
 	})
+}
+
+// countingStore counts the full scans (Orders, Deliveries) made through
+// it.
+type countingStore struct {
+	sandbox.Store
+	scans *int
+}
+
+type countingTx struct {
+	sandbox.Tx
+	scans *int
+}
+
+func (c countingStore) View(fn func(sandbox.Tx) error) error {
+	return c.Store.View(func(tx sandbox.Tx) error { return fn(countingTx{tx, c.scans}) })
+}
+
+func (c countingStore) Update(fn func(sandbox.Tx) error) error {
+	return c.Store.Update(func(tx sandbox.Tx) error { return fn(countingTx{tx, c.scans}) })
+}
+
+func (c countingTx) Orders() ([]sandbox.Order, error) {
+	*c.scans++
+	return c.Tx.Orders()
+}
+
+func (c countingTx) Deliveries() ([]sandbox.Delivery, error) {
+	*c.scans++
+	return c.Tx.Deliveries()
+}
+
+// The gateway's work per request does not grow with the orders stored:
+// creates, payments, queries and refunds never scan the store (only
+// start-up and the control API's lists do).
+func TestNoScansPerRequest(t *testing.T) {
+	scans := 0
+	sb := start(t, sandbox.Options{NoListener: true, Store: countingStore{sandbox.NewMemoryStore(), &scans}})
+	startup := scans
+	for i := range 50 {
+		id := "SCAN" + string(rune('A'+i/26)) + string(rune('A'+i%26))
+		wantCode(t, activePay(t, sb, id, "1000", "http://127.0.0.1:9/cb"), "SUCCESS")
+		wantCode(t, activePay(t, sb, id, "1000", "http://127.0.0.1:9/cb"), "ORDER_USED")
+		sb.Pay(id)
+		wantCode(t, call(t, sb, "STATUS_QUERY", obj("order_id", id)), "SUCCESS")
+		wantCode(t, call(t, sb, "REFUND", obj("order_id", "R"+id, "ori_order_id", id, "refund_amt", "10")), "SUCCESS")
+		wantCode(t, call(t, sb, "REFUND", obj("order_id", "R"+id, "ori_order_id", id, "refund_amt", "10")), "ORDER_USED")
+		wantCode(t, activePay(t, sb, "R"+id, "1000", "http://127.0.0.1:9/cb"), "ORDER_USED")
+	}
+	if scans != startup {
+		t.Errorf("%d full scans of the store for 350 requests and 50 payments, want 0", scans-startup)
+	}
 }
