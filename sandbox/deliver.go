@@ -63,7 +63,7 @@ func (s *Server) scheduleOrder(o Order) {
 // scheduleAt makes the engine run key at t.
 func (s *Server) scheduleAt(key string, t time.Time) {
 	s.mu.Lock()
-	s.due[key] = t
+	s.timers.set(key, t)
 	s.mu.Unlock()
 	s.wake()
 }
@@ -84,15 +84,10 @@ func (s *Server) loop() {
 	defer timer.Stop()
 	for {
 		s.mu.Lock()
-		var next time.Time
-		for k, t := range s.due {
-			if !s.inflight[k] && (next.IsZero() || t.Before(next)) {
-				next = t
-			}
-		}
+		next, ok := s.timers.next()
 		s.mu.Unlock()
 		wait := time.Hour
-		if !next.IsZero() {
+		if ok {
 			wait = max(time.Until(next), 0)
 		}
 		timer.Reset(wait)
@@ -109,18 +104,8 @@ func (s *Server) loop() {
 
 // runDue starts everything whose time has come.
 func (s *Server) runDue() {
-	now := time.Now()
-	var keys []string
 	s.mu.Lock()
-	for k, t := range s.due {
-		if !t.After(now) && !s.inflight[k] {
-			keys = append(keys, k)
-			delete(s.due, k)
-			if strings.HasPrefix(k, "d:") {
-				s.inflight[k] = true
-			}
-		}
-	}
+	keys := s.timers.take(time.Now())
 	s.mu.Unlock()
 	for _, k := range keys {
 		id := k[2:]
@@ -146,9 +131,9 @@ func (s *Server) attempt(id string) {
 	key := "d:" + id
 	defer func() {
 		s.mu.Lock()
-		delete(s.inflight, key)
+		s.timers.land(key)
 		s.mu.Unlock()
-		s.wake() // the engine skipped this key while it was in flight
+		s.wake() // a resend made during the attempt waits for this
 	}()
 	var d Delivery
 	var ok bool
@@ -297,8 +282,8 @@ func (s *Server) transition(id, what string) (Order, error) {
 		return o, err
 	}
 	s.mu.Lock()
-	delete(s.due, "x:"+id)
-	delete(s.due, "a:"+id)
+	s.timers.remove("x:" + id)
+	s.timers.remove("a:" + id)
 	s.mu.Unlock()
 	for _, d := range created {
 		s.scheduleAt("d:"+d.ID, d.NextAt)
@@ -440,7 +425,7 @@ func (s *Server) Reset() error {
 		return err
 	}
 	s.mu.Lock()
-	clear(s.due)
+	s.timers.clear()
 	clear(s.refunds)
 	s.mu.Unlock()
 	s.logf("all data deleted")

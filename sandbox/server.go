@@ -133,9 +133,8 @@ type Server struct {
 	wg     sync.WaitGroup
 	kick   chan struct{}
 
-	mu       sync.Mutex
-	due      map[string]time.Time // "d:ID", "x:ORDER", "a:ORDER"
-	inflight map[string]bool
+	mu     sync.Mutex
+	timers *timers
 	// refunds indexes the order IDs of refunds (refund ID -> order ID),
 	// so that an ID is checked against them in constant time; built from
 	// the store by resume, kept by refund and Reset.
@@ -161,8 +160,7 @@ func New(o Options) (*Server, error) {
 		cbTimeout: o.CallbackTimeout,
 		log:       o.Log,
 		kick:      make(chan struct{}, 1),
-		due:       map[string]time.Time{},
-		inflight:  map[string]bool{},
+		timers:    newTimers(),
 		refunds:   map[string]string{},
 	}
 	for id, key := range o.Merchants {
