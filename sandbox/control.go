@@ -123,7 +123,7 @@ func (s *Server) serveOrderVerb(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/_sandbox/pay/"+url.PathEscape(id), http.StatusSeeOther)
 		return
 	}
-	if err != nil && !(errors.Is(err, ErrDeclined) && o.ID != "") {
+	if err != nil {
 		writeErr(w, err)
 		return
 	}

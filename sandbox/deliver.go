@@ -431,10 +431,3 @@ func (s *Server) Reset() error {
 	s.logf("all data deleted")
 	return nil
 }
-
-// isControlError reports whether err is one of the control errors a
-// caller made (as opposed to a store failure).
-func isControlError(err error) bool {
-	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrOrderPaid) ||
-		errors.Is(err, ErrOrderClosed) || errors.Is(err, ErrDeclined)
-}

@@ -198,6 +198,11 @@ func TestMagicFailures(t *testing.T) {
 	if o, err := sb.Pay("A91"); !errors.Is(err, sandbox.ErrDeclined) || o.State != sandbox.StateClosed {
 		t.Errorf("Pay of a 91 order: %+v %v", o, err)
 	}
+	wantCode(t, activePay(t, sb, "B91", "1091", cb), "SUCCESS")
+	var e struct{ Error, Code string }
+	if st := control(t, sb, http.MethodPost, "/_sandbox/orders/B91/pay", &e); st != http.StatusConflict || e.Code != "DECLINED" {
+		t.Errorf("control pay of a 91 order: %d %+v", st, e)
+	}
 	if len(deliveries(t, sb)) != 0 {
 		t.Error("a declined order called back")
 	}
