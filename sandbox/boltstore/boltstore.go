@@ -6,10 +6,11 @@
 //	defer st.Close()
 //	sb, err := sandbox.New(sandbox.Options{Store: st, ...})
 //
-// Every Update is one bbolt read-write transaction, committed and synced
-// to disk (fsync) before Update returns: all of its writes or none, and a
-// write Update acknowledged is on disk. Every View is one read-only
-// transaction.
+// Every Update is committed and synced to disk (fsync) before it returns:
+// all of its writes or none, and a write Update acknowledged is on disk.
+// Updates that arrive while another commits share the next bbolt
+// transaction and its fsync (group commit), each still all-or-nothing on
+// its own. Every View is one read-only bbolt transaction.
 //
 // # The file
 //
@@ -54,7 +55,7 @@ const FormatVersion = 1
 // the file.
 const DefaultTimeout = time.Second
 
-// Errors of Open, for errors.Is.
+// Errors of the Store, for errors.Is.
 var (
 	// ErrLocked: another process (or another Store in this one) has the
 	// file open.
@@ -134,8 +135,6 @@ func Open(path string, opts ...Option) (*Store, error) {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%w: %s is locked by another process (is another sandbox running with the same --data directory?); stop it or use another directory", ErrLocked, path)
-	case errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
-		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	case err != nil:
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -211,7 +210,10 @@ func (s *Store) View(fn func(sandbox.Tx) error) error {
 // disk if fn returns nil, rolled back if it returns an error, which
 // Update returns. fn runs exactly once. It may run on the goroutine of
 // another Update of the same group; a panic in fn is re-raised in the
-// caller of Update, after the rest of the group is settled.
+// caller of Update, after the rest of the group is settled. fn must
+// return: a runtime.Goexit in it (t.FailNow from a goroutine other than
+// the test's) abandons its whole group, whose Updates then fail without
+// writing anything.
 func (s *Store) Update(fn func(sandbox.Tx) error) error {
 	c := &call{fn: fn, done: make(chan result, 1)}
 	s.qmu.Lock()

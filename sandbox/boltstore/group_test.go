@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -173,4 +174,54 @@ func TestIDLimits(t *testing.T) {
 	if err := s.Update(func(tx sandbox.Tx) error { return tx.PutOrder(sandbox.Order{ID: long}) }); err != nil {
 		t.Errorf("PutOrder with an id of %d bytes: %v", maxIDLen, err)
 	}
+}
+
+// A function that ends its goroutine without returning abandons its
+// group: the others fail with nothing written, and the store goes on
+// working.
+func TestGoexitAbandonsGroup(t *testing.T) {
+	s := openT(t)
+	release := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.Update(func(tx sandbox.Tx) error { <-release; return nil })
+	}()
+	for !s.isLeading() {
+		time.Sleep(time.Millisecond)
+	}
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		s.Update(func(tx sandbox.Tx) error {
+			tx.PutOrder(sandbox.Order{ID: "EXITER"})
+			runtime.Goexit()
+			return nil
+		})
+		t.Error("Update returned after its function called Goexit")
+	}()
+	queued(t, s, 1)
+	other := make(chan error, 1)
+	go func() {
+		other <- s.Update(func(tx sandbox.Tx) error { return tx.PutOrder(sandbox.Order{ID: "OTHER"}) })
+	}()
+	queued(t, s, 2)
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+	if err := <-other; !errors.Is(err, errGroupAborted) {
+		t.Errorf("an Update grouped with one that called Goexit: %v, want errGroupAborted", err)
+	}
+	if err := s.Update(func(tx sandbox.Tx) error { return tx.PutOrder(sandbox.Order{ID: "AFTER"}) }); err != nil {
+		t.Fatalf("Update after an abandoned group: %v", err)
+	}
+	s.View(func(tx sandbox.Tx) error {
+		for id, want := range map[string]bool{"EXITER": false, "OTHER": false, "AFTER": true} {
+			if _, ok, _ := tx.Order(id); ok != want {
+				t.Errorf("order %s present=%v, want %v", id, ok, want)
+			}
+		}
+		return nil
+	})
 }
