@@ -109,8 +109,9 @@ func TestNoListener(t *testing.T) {
 		t.Errorf("code_url %q, want the pay page under %s", r.get("code_url"), sb.URL())
 	}
 	wantCode(t, call(t, sb, "STATUS_QUERY", obj("order_id", "NOSOCKET1")), "SUCCESS")
-	if n := sockets(t); n != baseSockets {
-		t.Errorf("%d sockets open, want %d as before New", n, baseSockets)
+	// Earlier tests' idle connections may close meanwhile; none may open.
+	if n := sockets(t); n > baseSockets {
+		t.Errorf("%d sockets open, more than the %d before New", n, baseSockets)
 	}
 	if err := sb.Close(); err != nil {
 		t.Fatal(err)
