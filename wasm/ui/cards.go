@@ -9,6 +9,7 @@ import (
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/catalog"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
+	"github.com/ottpay-toolkit/ottpay/codec/scan"
 	"github.com/ottpay-toolkit/ottpay/wasm/qr"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
@@ -151,13 +152,24 @@ func DecodeKeys(profiles []vault.Profile, typed string) report.Keys {
 }
 
 // DecodeText decodes every envelope in text with the typed key or the
-// vault's profiles and returns one card per envelope.
+// vault's profiles and returns one card per envelope. Each card names the
+// profile whose key it used (see KeyRing).
 func DecodeText(text string, profiles []vault.Profile, typed string) []Card {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
-	reports := report.DecodeAll([]byte(text), DecodeKeys(profiles, typed))
-	return BuildCards(reports, profiles, typed != "")
+	ring := NewKeyRing(profiles, typed)
+	found := scan.Scan([]byte(text))
+	if len(found) == 0 {
+		r := report.NoEnvelope()
+		return []Card{buildCard(1, &r, profiles, typed != "", nil)}
+	}
+	cards := make([]Card, len(found))
+	for i, f := range found {
+		r, use := ring.Decode(f)
+		cards[i] = buildCard(i+1, &r, profiles, typed != "", &use)
+	}
+	return cards
 }
 
 // BuildCards turns decode reports into cards. typed says the reports were
@@ -165,12 +177,12 @@ func DecodeText(text string, profiles []vault.Profile, typed string) []Card {
 func BuildCards(reports []report.Report, profiles []vault.Profile, typed bool) []Card {
 	cards := make([]Card, len(reports))
 	for i := range reports {
-		cards[i] = buildCard(i+1, &reports[i], profiles, typed)
+		cards[i] = buildCard(i+1, &reports[i], profiles, typed, nil)
 	}
 	return cards
 }
 
-func buildCard(n int, r *report.Report, profiles []vault.Profile, typed bool) Card {
+func buildCard(n int, r *report.Report, profiles []vault.Profile, typed bool, use *KeyUse) Card {
 	c := Card{
 		N:          n,
 		Kind:       r.Kind,
@@ -193,7 +205,7 @@ func buildCard(n int, r *report.Report, profiles []vault.Profile, typed bool) Ca
 	if r.Err != nil {
 		c.Failure = failureOf(r.Err)
 	}
-	c.KeySource, c.KeyNote = keyNote(r, profiles, typed)
+	c.KeySource, c.KeyNote = keyNote(r, profiles, typed, use)
 	if r.Data != nil {
 		c.DataJSON = string(r.Data.AppendJSON(nil))
 		c.Fields = fieldRows(r)
@@ -338,8 +350,9 @@ func LayerWords(l codec.Layer) string {
 }
 
 // keyNote says which key a report used, or why none was. Keys are never
-// shown: profiles are named by label and merchant_id.
-func keyNote(r *report.Report, profiles []vault.Profile, typed bool) (KeySource, string) {
+// shown: profiles are named by label and merchant_id. use, when known,
+// names the profile whose key was used.
+func keyNote(r *report.Report, profiles []vault.Profile, typed bool, use *KeyUse) (KeySource, string) {
 	if r.Kind == "" || r.Outcome() == report.NothingToVerify {
 		return KeyNone, ""
 	}
@@ -351,7 +364,23 @@ func keyNote(r *report.Report, profiles []vault.Profile, typed bool) (KeySource,
 		who = "this message, which names no merchant_id,"
 	}
 	if r.MerchantID != "" && hasMerchant(profiles, r.MerchantID) {
-		return KeyVault, "Key from the vault: " + profileName(profiles, r.MerchantID)
+		if use == nil {
+			return KeyVault, "Key from the vault: " + profileName(profiles, r.MerchantID)
+		}
+		if len(use.Same) > 1 {
+			names := make([]string, len(use.Same))
+			for i, p := range use.Same {
+				names[i] = displayName(p)
+			}
+			several := strconv.Itoa(len(use.Same)) + " profiles have merchant_id " + r.MerchantID + " (" + quoteNames(names) + ")"
+			if use.Profile == nil {
+				return KeyVault, "Key from the vault: none fits. " + several + ", and the key of none of them verifies this message"
+			}
+			return KeyVault, "Key from the vault: " + nameOf(*use.Profile) + ", the one that verifies. " + several + ": each key was tried; check on the Keys page that this is the profile you expect"
+		}
+		if use.Profile != nil {
+			return KeyVault, "Key from the vault: " + nameOf(*use.Profile)
+		}
 	}
 	usable := 0
 	for _, p := range profiles {
@@ -362,6 +391,8 @@ func keyNote(r *report.Report, profiles []vault.Profile, typed bool) (KeySource,
 	switch {
 	case usable == 0:
 		return KeyNone, "No key for " + who + " in the vault: add it on the Keys page, or type the key above for this decode only"
+	case use != nil && use.Profile != nil:
+		return KeySearch, "Found by trying every vault key: " + nameOf(*use.Profile) + " fits"
 	case r.Key != "":
 		return KeySearch, "Found by trying every vault key: " + profileName(profiles, r.Key) + " fits"
 	}
@@ -370,6 +401,14 @@ func keyNote(r *report.Report, profiles []vault.Profile, typed bool) (KeySource,
 		n = "all " + strconv.Itoa(usable) + " vault keys"
 	}
 	return KeySearch, "No key for " + who + " in the vault, and none fits (tried " + n + "): add the merchant's key on the Keys page, or type it above"
+}
+
+// nameOf names a profile by label and merchant_id.
+func nameOf(p vault.Profile) string {
+	if p.Label != "" && p.Label != p.MerchantID {
+		return "“" + p.Label + "” (merchant " + p.MerchantID + ")"
+	}
+	return "merchant " + p.MerchantID
 }
 
 func hasMerchant(profiles []vault.Profile, merchantID string) bool {

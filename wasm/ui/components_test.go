@@ -101,7 +101,7 @@ func TestDecodePageWithoutKeysPointsToTheKeysPage(t *testing.T) {
 	defer d.Close()
 	settle(d)
 	c.text = callbackJSON(testMerchant, v.Ciphertext, v.MD5)
-	c.decode()
+	c.decode(d.Context())
 	c.Update()
 	d.Consume()
 

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"github.com/ottpay-toolkit/ottpay/wasm/batch"
 	"github.com/ottpay-toolkit/ottpay/wasm/share"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
@@ -35,6 +37,15 @@ type Decode struct {
 
 	shareURL string // the share link of the text, once asked for
 	shareErr string // why no share link was made, or a shared link is unreadable
+
+	// The decode running in the background (see DecodeCards).
+	yield    func(context.Context) // nil: batch.YieldToPage
+	job      int                   // number of the latest decode started
+	running  bool
+	cancel   context.CancelFunc
+	progress DecodeProgress
+	outcome  string // how the last background decode ended, if worth saying
+	shared   bool   // the text came from a share link: always decode in the background
 }
 
 // OnMount loads the vault's profiles.
@@ -45,18 +56,24 @@ func (c *Decode) OnMount(ctx app.Context) {
 }
 
 // OnNav takes the text carried in the URL fragment by a "decode this" or
-// share link; the vault's keys decode it once they are loaded.
+// share link; the vault's keys decode it, in the background, once they
+// are loaded.
 func (c *Decode) OnNav(ctx app.Context) {
 	t, err := share.FromURL(ctx.Page().URL())
 	switch {
 	case err == nil:
-		c.text, c.shareURL, c.shareErr = t, "", ""
+		c.text, c.shareURL, c.shareErr, c.shared = t, "", "", true
 		setFieldValue(t, "paste")
-		c.decode()
+		if c.loaded {
+			c.decode(ctx)
+		}
 	case !errors.Is(err, share.ErrNoMessage):
 		c.shareErr = "This link's message cannot be read. " + ShareError(err)
 	}
 }
+
+// OnDismount stops a background decode when the page is left.
+func (c *Decode) OnDismount() { c.stopJob() }
 
 // share makes the share link of the pasted text, refusing text that holds
 // a sign key of the vault or the typed key.
@@ -92,33 +109,120 @@ func (c *Decode) loadProfiles(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			c.profiles, c.loaded, c.storeErr = ps, true, errText(err)
 			c.lock.note(err)
-			c.decode()
+			c.decode(ctx)
 		})
 	})
 }
 
-// decode refreshes the cards from the text, the typed key and the vault.
-func (c *Decode) decode() {
-	c.cards = DecodeText(c.text, c.profiles, c.typedKey)
-	c.steps, c.reveal, c.copied = nil, nil, ""
+// decode refreshes the cards from the text, the typed key and the vault:
+// at once for a short pasted text, in the background otherwise.
+func (c *Decode) decode(ctx app.Context) {
+	c.stopJob()
+	c.steps, c.reveal, c.copied, c.outcome = nil, nil, "", ""
+	if !c.shared && len(c.text) <= InlineDecode {
+		c.cards = DecodeText(c.text, c.profiles, c.typedKey)
+		return
+	}
+	c.cards = nil
+	c.startJob(ctx)
+}
+
+// startJob decodes the text on a goroutine that yields to the page
+// between steps, showing progress, until it ends or is cancelled.
+func (c *Decode) startJob(ctx app.Context) {
+	runCtx, cancel := context.WithCancel(context.Background())
+	c.job++
+	job := c.job
+	c.running, c.cancel = true, cancel
+	c.progress = DecodeProgress{Size: int64(len(c.text))}
+	text, profiles, typed := c.text, c.profiles, c.typedKey
+	opt := DecodeOptions{Yield: c.yield}
+	if opt.Yield == nil {
+		opt.Yield = batch.YieldToPage
+	}
+	opt.Progress = func(p DecodeProgress) {
+		if p.Done {
+			return
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			if c.job == job && c.running {
+				c.progress = p
+				c.Update()
+			}
+		})
+	}
+	ctx.Async(func() {
+		cards, more, err := DecodeCards(runCtx, text, profiles, typed, opt)
+		cancel()
+		ctx.Dispatch(func(ctx app.Context) {
+			if c.job != job {
+				return
+			}
+			c.running, c.cancel = false, nil
+			c.cards = cards
+			c.progress.Envelopes, c.progress.Done = len(cards), true
+			switch {
+			case errors.Is(err, context.Canceled):
+				c.outcome = "Decoding stopped: " + plural(len(cards), "envelope") + " decoded before you cancelled (" + strconv.Itoa(c.progress.Percent()) + "% of the text read)."
+			case err != nil:
+				c.outcome = "Decoding stopped: " + err.Error()
+			case more:
+				c.outcome = "The text holds more than " + strconv.Itoa(MaxCards) + " envelopes: the first " + strconv.Itoa(MaxCards) + " are shown. Decode them all on the Batch page."
+			}
+			c.Update()
+		})
+	})
+}
+
+// stopJob cancels a running background decode; its results are dropped.
+func (c *Decode) stopJob() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.running, c.cancel = false, nil
+}
+
+// cancelJob is the Cancel button: it stops the decode and keeps the cards
+// decoded so far.
+func (c *Decode) cancelJob(ctx app.Context, e app.Event) {
+	if c.cancel != nil {
+		c.cancel()
+	}
 }
 
 func (c *Decode) onText(ctx app.Context, e app.Event) {
 	c.text = inputValue(ctx)
-	c.shareURL, c.shareErr = "", ""
-	c.decode()
+	c.shareURL, c.shareErr, c.shared = "", "", false
+	c.decode(ctx)
 }
 
 func (c *Decode) onKey(ctx app.Context, e app.Event) {
 	c.typedKey = inputValue(ctx)
-	c.decode()
+	c.decode(ctx)
 }
 
 func (c *Decode) clear(ctx app.Context, e app.Event) {
-	c.text, c.typedKey = "", ""
+	c.text, c.typedKey, c.shared = "", "", false
 	setFieldValue("", "paste", "typed-key")
 	c.shareURL, c.shareErr = "", ""
-	c.decode()
+	c.decode(ctx)
+}
+
+// renderProgress shows a background decode: a progress bar and Cancel
+// while it runs, then how it ended when that needs saying.
+func (c *Decode) renderProgress() app.UI {
+	if !c.running && c.outcome == "" {
+		return nil
+	}
+	p := c.progress
+	return app.Div().ID("decode-progress").Class("batch-status").DataSet("running", c.running).Body(
+		app.If(c.running, app.Div().Body(
+			app.Progress().ID("decode-bar").Max(100).Value(strconv.Itoa(p.Percent())).Aria("label", "Decoding progress"),
+			app.Span().ID("decode-status").Text(" Decoding: "+plural(p.Envelopes, "envelope")+" so far, "+strconv.Itoa(p.Percent())+"% of the text read. "),
+			app.Button().ID("decode-cancel").Class("danger").Text("Cancel").OnClick(c.cancelJob),
+		)),
+		app.If(c.outcome != "", app.P().ID("decode-outcome").Text(c.outcome)),
+	)
 }
 
 // Render draws the page.
@@ -173,7 +277,8 @@ func (c *Decode) Render() app.UI {
 				app.Text(" or type a key above."),
 			),
 		),
-		app.Div().ID("cards").DataSet("vault", ifThen(c.loaded, "ready", "loading")).Body(
+		c.renderProgress(),
+		app.Div().ID("cards").DataSet("vault", ifThen(c.loaded, "ready", "loading")).DataSet("decoding", c.running).Body(
 			app.Range(c.cards).Slice(func(i int) app.UI { return c.renderCard(&c.cards[i]) }),
 		),
 	)

@@ -67,7 +67,7 @@ func TestDecodePageShowsTheQRCodeWithItsLink(t *testing.T) {
 	defer d.Close()
 	settle(d)
 	c.text = sealedResponse(t, codeURLData("code_url", link), v.SignKey)
-	c.decode()
+	c.decode(d.Context())
 	c.Update()
 	d.Consume()
 
@@ -137,7 +137,7 @@ func TestQRCodeRefusals(t *testing.T) {
 	defer d.Close()
 	settle(d)
 	page.text = string(b)
-	page.decode()
+	page.decode(d.Context())
 	page.Update()
 	d.Consume()
 	html := app.HTMLString(page)

@@ -36,7 +36,7 @@ func TestShareLinkCarriesTheTextAndDecodesWithTheReceiversVault(t *testing.T) {
 	text := "2026-11-25 10:00:01 INFO callback body: " + callbackJSON(testMerchant, v.Ciphertext, v.MD5) + "\n"
 	c, d := decodePageAt(t, memoryStore(t, profileFor(v)), "http://127.0.0.1:8080/keys?x=1#old")
 	c.text = text
-	c.decode()
+	c.decode(d.Context())
 	c.share(d.Context(), app.Event{})
 	c.Update()
 	d.Consume()

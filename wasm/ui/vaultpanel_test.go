@@ -454,7 +454,7 @@ func TestDecodePageUnlocksInline(t *testing.T) {
 	defer d.Close()
 	settle(d)
 	c.text = callbackJSON(testMerchant, a.Ciphertext, a.MD5)
-	c.decode()
+	c.decode(d.Context())
 	html := redraw(d, c)
 
 	if !c.lock.locked || len(c.profiles) != 0 || c.cards[0].Outcome == report.Verified {
