@@ -202,6 +202,11 @@ func New(o Options) (*Server, error) {
 	s.handler = s.routes()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 
+	// The state is loaded before anything is served.
+	if err := s.resume(); err != nil {
+		s.cancel()
+		return nil, fmt.Errorf("sandbox: reading the store: %w", err)
+	}
 	if o.NoListener {
 		s.url = "http://sandbox.ottpay.invalid"
 	} else {
@@ -227,10 +232,6 @@ func New(o Options) (*Server, error) {
 			defer s.wg.Done()
 			s.srv.Serve(ln)
 		}()
-	}
-	if err := s.resume(); err != nil {
-		s.Close()
-		return nil, err
 	}
 	s.wg.Add(1)
 	go s.loop()
