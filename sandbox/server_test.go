@@ -175,3 +175,26 @@ func TestDeleteData(t *testing.T) {
 	// The ids are free again.
 	wantCode(t, activePay(t, sb, "DEL1", "1000", rc.URL()), "SUCCESS")
 }
+
+// The control API says what is wrong: unknown orders, callbacks and
+// verbs are 404s with a JSON error; an order is readable by id.
+func TestControlErrors(t *testing.T) {
+	sb := start(t, sandbox.Options{NoListener: true})
+	activePay(t, sb, "CTL1", "1000", "http://127.0.0.1:9/cb")
+	var o sandbox.Order
+	if st := control(t, sb, http.MethodGet, "/_sandbox/orders/CTL1", &o); st != http.StatusOK || o.ID != "CTL1" || o.Amount != 1000 {
+		t.Fatalf("GET order: %d %+v", st, o)
+	}
+	for _, c := range []struct{ method, path, want string }{
+		{http.MethodGet, "/_sandbox/orders/NOPE", "no such order"},
+		{http.MethodPost, "/_sandbox/orders/NOPE/pay", "no such order"},
+		{http.MethodPost, "/_sandbox/orders/CTL1/refund", "use pay, decline or close"},
+		{http.MethodPost, "/_sandbox/callbacks/NOPE/resend", "no such order or delivery"},
+		{http.MethodGet, "/processV3", "unrecognised request URL"},
+	} {
+		var e struct{ Error string }
+		if st := control(t, sb, c.method, c.path, &e); st != http.StatusNotFound || !strings.Contains(e.Error, c.want) {
+			t.Errorf("%s %s: %d %q, want 404 saying %q", c.method, c.path, st, e.Error, c.want)
+		}
+	}
+}
