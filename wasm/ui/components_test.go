@@ -152,6 +152,13 @@ func TestKeysPageAsksBeforeSavingAKeyWithWarnings(t *testing.T) {
 	}
 	c.save(d.Context(), app.Event{})
 	settle(d)
+	// The first key: keeping it unencrypted is a choice made on the
+	// passphrase prompt.
+	if !c.protect {
+		t.Fatal("the first key was saved without asking for a passphrase")
+	}
+	c.savePlain(d.Context())
+	settle(d)
 	ps, _ := st.List(context.Background())
 	if len(ps) != 1 || ps[0].SignKey != "6698851a525c9433 " {
 		t.Fatalf("the confirmed profile was not saved exactly as typed: %v", ps)
@@ -332,5 +339,73 @@ func TestKeysPageEditsAndDeletesAProfile(t *testing.T) {
 	settle(d)
 	if ps, _ := st.List(context.Background()); len(ps) != 0 || len(c.profiles) != 0 {
 		t.Errorf("after deleting: %v", ps)
+	}
+}
+
+// The first key saved into a vault without a passphrase is not stored
+// until the user sets a passphrase or chooses, with a plain warning, to
+// keep keys unencrypted. With a passphrase the key is encrypted before it
+// is stored.
+func TestFirstKeyAsksForAPassphrase(t *testing.T) {
+	v := loadAppendixA(t)
+	st := memoryStore(t)
+	c := &Keys{env: &Env{Store: st}}
+	d := app.NewClientTester(c)
+	defer d.Close()
+	settle(d)
+
+	c.form = profileFor(v)
+	c.form.ID = ""
+	c.save(d.Context(), app.Event{})
+	c.Update()
+	settle(d)
+	if ps, _ := st.List(context.Background()); len(ps) != 0 || !c.protect {
+		t.Fatalf("the first key was saved (%d stored) without the passphrase prompt (%v)", len(ps), c.protect)
+	}
+	html := app.HTMLString(c)
+	for _, want := range []string{`id="protect-keys"`, `id="profile-save-protected"`, `id="profile-save-plain"`, "stored in clear"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the prompt lacks %s", want)
+		}
+	}
+	// Mismatched passphrases save nothing.
+	c.protectPass, c.protectAgain = "correct horse battery staple", "correct horse battery stapler"
+	c.saveProtected(d.Context())
+	settle(d)
+	if ps, _ := st.List(context.Background()); len(ps) != 0 || c.protectErr == "" {
+		t.Fatalf("mismatched passphrases: %d stored, error %q", len(ps), c.protectErr)
+	}
+	c.protectPass, c.protectAgain = "correct horse battery staple", "correct horse battery staple"
+	c.saveProtected(d.Context())
+	settle(d)
+	s, err := st.Status(context.Background())
+	if err != nil || !s.Protected || s.Profiles != 1 {
+		t.Fatalf("after Set passphrase and save: status %+v, %v; want protected with one profile", s, err)
+	}
+	if c.protect || !strings.Contains(c.status, "encrypted with your passphrase") {
+		t.Errorf("status %q, prompt %v", c.status, c.protect)
+	}
+	// The next key goes straight in: the vault is protected.
+	c.form = vault.Profile{Label: "Shop B", MerchantID: "ON00000097", SignKey: "A8B5FE540E38A5A9"}
+	c.save(d.Context(), app.Event{})
+	settle(d)
+	if ps, _ := st.List(context.Background()); len(ps) != 2 || c.protect {
+		t.Errorf("second key: %d stored, prompt %v", len(ps), c.protect)
+	}
+}
+
+// Two profiles with one merchant_id are flagged in the list.
+func TestKeysPageFlagsTwoProfilesOfOneMerchant(t *testing.T) {
+	v := loadAppendixA(t)
+	a := profileFor(v)
+	b := vault.Profile{Label: "Imported", MerchantID: testMerchant, SignKey: "0123456789ABCDEF"}
+	c := &Keys{env: &Env{Store: memoryStore(t, a, b)}}
+	d := app.NewClientTester(c)
+	defer d.Close()
+	settle(d)
+	html := app.HTMLString(c)
+	if !strings.Contains(html, `id="duplicate-merchants"`) || strings.Count(html, `class="dup`) != 2 ||
+		!strings.Contains(html, "“Imported” and “Shop A”") {
+		t.Errorf("two profiles of %s are not flagged:\n%s", testMerchant, html)
 	}
 }

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"strconv"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
@@ -45,6 +48,14 @@ type Keys struct {
 	confirm  bool // warnings were shown; the next save goes through
 	deleting string
 	update   bool
+
+	// The first key saved into a vault without a passphrase asks for one;
+	// keeping keys unencrypted is a choice made on that prompt.
+	protect      bool   // the prompt is shown
+	protectPass  string // the passphrase typed there, twice
+	protectAgain string
+	protectErr   string
+	protecting   bool
 
 	lock    lockGate      // the unlock form, while the vault is locked
 	vstatus *vault.Status // the vault's state as last read; nil without a Vault
@@ -100,6 +111,7 @@ func (c *Keys) reload(ctx app.Context) {
 }
 
 func (c *Keys) resetForm() {
+	c.protect, c.protectErr = false, ""
 	c.form = vault.Profile{}
 	c.editing, c.showKey, c.touched, c.confirm = false, false, false, false
 }
@@ -115,20 +127,75 @@ func (c *Keys) save(ctx app.Context, e app.Event) {
 		c.confirm = true
 		return
 	}
+	if c.needsProtectChoice() && !c.protect {
+		c.protect, c.protectErr = true, ""
+		return
+	}
+	c.put(ctx, "")
+}
+
+// needsProtectChoice says the profile in the form would be the first key
+// of a vault without a passphrase: it is saved only once the user has set
+// a passphrase or chosen to keep keys unencrypted.
+func (c *Keys) needsProtectChoice() bool {
+	return c.vault() != nil && c.vstatus != nil && !c.vstatus.Protected && len(c.profiles) == 0 && !c.editing
+}
+
+// saveProtected sets the passphrase typed on the prompt, then saves the
+// profile: the key is encrypted before it is ever stored.
+func (c *Keys) saveProtected(ctx app.Context) {
+	pass, again := c.protectPass, c.protectAgain
+	c.protectPass, c.protectAgain = "", ""
+	setFieldValue("", "protect-pass", "protect-confirm")
+	if msg := checkNewPassphrase(pass, again); msg != "" {
+		c.protectErr = msg
+		return
+	}
+	c.protectErr = ""
+	c.put(ctx, pass)
+}
+
+// savePlain saves the profile unencrypted, as the user chose on the
+// prompt.
+func (c *Keys) savePlain(ctx app.Context) {
+	c.protectPass, c.protectAgain, c.protectErr = "", "", ""
+	setFieldValue("", "protect-pass", "protect-confirm")
+	c.put(ctx, "")
+}
+
+// put saves the form's profile, first setting passphrase as the vault's
+// when it is not empty.
+func (c *Keys) put(ctx app.Context, passphrase string) {
 	st := c.store()
 	if st == nil {
 		c.storeErr = "no key vault in this build"
 		return
 	}
+	v := c.vault()
 	p := c.form
 	verb := "added"
 	if c.editing {
 		verb = "saved"
 	}
+	if passphrase != "" {
+		c.protecting = true
+	}
 	ctx.Async(func() {
+		if passphrase != "" {
+			// Not the page's context: leaving the page must not cut the
+			// change short.
+			if err := v.SetPassphrase(context.Background(), "", passphrase); err != nil {
+				ctx.Dispatch(func(ctx app.Context) {
+					c.protecting = false
+					c.protectErr = sentence(err)
+				})
+				return
+			}
+		}
 		saved, err := st.Put(ctx, p)
 		ps, lerr := st.List(ctx)
 		ctx.Dispatch(func(ctx app.Context) {
+			c.protecting = false
 			if err != nil {
 				c.storeErr = err.Error()
 				return
@@ -136,9 +203,48 @@ func (c *Keys) save(ctx app.Context, e app.Event) {
 			c.storeErr = errText(lerr)
 			c.profiles = ps
 			c.status = "Profile “" + displayName(saved) + "” " + verb + "."
+			if passphrase != "" {
+				c.status += " Its key is encrypted with your passphrase; the vault opens locked from now on and locks itself when idle."
+			} else if c.protect {
+				c.status += " Its key is stored unencrypted, as you chose: set a passphrase below at any time."
+			}
+			c.protect = false
 			c.resetForm()
+			c.reload(c.lock.pageCtx(ctx))
 		})
 	})
+}
+
+// renderProtect draws the prompt shown when the first key is saved into a
+// vault without a passphrase.
+func (c *Keys) renderProtect() app.UI {
+	if !c.protect {
+		return nil
+	}
+	return app.Section().ID("protect-keys").Class("form", "vault-lock").Body(
+		app.H3().Text("Protect the keys with a passphrase"),
+		app.P().Text("This is the first key in this browser. With a passphrase, every key is encrypted before it is stored (AES-256-GCM), the vault opens locked and locks itself when idle. A forgotten passphrase cannot be recovered: keep a backup."),
+		app.Form().ID("protect-form").OnSubmit(func(ctx app.Context, e app.Event) {
+			e.PreventDefault()
+			c.saveProtected(ctx)
+		}).Body(
+			app.Input().Type("text").Name("username").Value("ottpay-key-vault").
+				Attr("autocomplete", "username").Hidden(true).ReadOnly(true),
+			passwordField("protect-pass", "Passphrase", "new-password", c.protectPass, func(v string) { c.protectPass = v }),
+			passwordField("protect-confirm", "Passphrase again", "new-password", c.protectAgain, func(v string) { c.protectAgain = v }),
+			app.Div().Class("actions").Body(
+				button("profile-save-protected", c.protecting).Type("submit").
+					Text(ifThen(c.protecting, "Encrypting…", "Set passphrase and save")),
+			),
+		),
+		app.If(c.protectErr != "", app.P().ID("protect-error").Class("error").Aria("live", "polite").Text(c.protectErr)),
+		app.P().ID("protect-warning").Class("warn").Text("Without a passphrase the sign key is stored in clear in this browser's storage for this address: anyone who can use this browser profile, and any other page served later from the same address (scheme, host and port), can read it."),
+		app.Div().Class("actions").Body(
+			button("profile-save-plain", c.protecting).Type("button").Class("danger").
+				Text("Keep keys unencrypted and save").
+				OnClick(func(ctx app.Context, e app.Event) { c.savePlain(ctx) }),
+		),
+	)
 }
 
 func (c *Keys) remove(ctx app.Context, id string) {
@@ -188,7 +294,9 @@ func (c *Keys) Render() app.UI {
 		c.lock.render(c.env, c.unlockPurpose(), false, c.reload),
 		app.If(!c.lock.locked,
 			c.renderList(),
+			c.renderDuplicates(),
 			c.renderForm(),
+			c.renderProtect(),
 			c.renderVault(),
 			c.renderBackup(),
 		),
@@ -210,6 +318,7 @@ func (c *Keys) renderList() app.UI {
 	if len(c.profiles) == 0 {
 		return app.P().ID("no-profiles").Text("No merchant profiles yet: add one below.")
 	}
+	dupOf := DuplicateMerchants(c.profiles)
 	return app.Table().ID("profiles").Class("profiles").Body(
 		app.THead().Body(app.Tr().Body(
 			app.Th().Text("Label"), app.Th().Text("merchant_id"), app.Th().Text("operator_id"), app.Th().Text("Sign key"), app.Th(),
@@ -241,12 +350,35 @@ func (c *Keys) renderList() app.UI {
 			}
 			return app.Tr().DataSet("merchant", p.MerchantID).Body(
 				app.Td().Class("label").Text(p.Label),
-				app.Td().Body(app.Code().Text(p.MerchantID)),
+				app.Td().Body(
+					app.Code().Text(p.MerchantID),
+					app.If(len(dupOf[p.MerchantID]) > 1, app.Span().Class("dup warn").
+						Title("Another profile has this merchant_id").Text(" shared by "+strconv.Itoa(len(dupOf[p.MerchantID]))+" profiles")),
+				),
 				app.Td().Body(app.Code().Text(p.OperatorID)),
 				app.Td().Body(app.Code().Class("masked").Text(vault.Mask(p.SignKey))),
 				app.Td().Body(actions),
 			)
 		})),
+	)
+}
+
+// renderDuplicates lists the merchant_ids that several profiles share.
+func (c *Keys) renderDuplicates() app.UI {
+	dups := DuplicateMerchants(c.profiles)
+	if len(dups) == 0 {
+		return nil
+	}
+	var items []app.UI
+	for _, p := range c.profiles {
+		if names, ok := dups[p.MerchantID]; ok {
+			items = append(items, app.Li().Text("merchant_id "+p.MerchantID+": "+quoteNames(names)))
+			delete(dups, p.MerchantID)
+		}
+	}
+	return app.Div().ID("duplicate-merchants").Class("warn").Body(
+		app.P().Text("Several profiles share a merchant_id. Decoding tries each of their keys and names the profile whose key verified; delete the profile you do not expect (an imported one, say) so that only one key speaks for the merchant."),
+		app.Ul().Body(items...),
 	)
 }
 

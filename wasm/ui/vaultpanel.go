@@ -52,6 +52,7 @@ type backupForm struct {
 	importErr  string
 	preview    *vault.Import
 	replace    map[string]bool // changed profiles to replace, by current ID
+	addSecond  map[int]bool    // new profiles whose merchant_id the vault has, to add anyway, by index in New
 }
 
 // clearImport forgets the picked file, its passphrase and its preview,
@@ -270,9 +271,27 @@ func (c *Keys) previewBackup(ctx app.Context) {
 				}
 				return
 			}
-			f.preview, f.replace = imp, map[string]bool{}
+			f.preview, f.replace, f.addSecond = imp, map[string]bool{}, map[int]bool{}
 		})
 	})
+}
+
+// secondKeys maps the index in imp.New of every new profile whose
+// merchant_id already has a profile in the vault (or an earlier new one)
+// to the names of those profiles.
+func (c *Keys) secondKeys(imp *vault.Import) map[int]string {
+	have := map[string][]string{}
+	for _, p := range c.profiles {
+		have[p.MerchantID] = append(have[p.MerchantID], displayName(p))
+	}
+	out := map[int]string{}
+	for i, p := range imp.New {
+		if names := have[p.MerchantID]; len(names) > 0 {
+			out[i] = quoteNames(names)
+		}
+		have[p.MerchantID] = append(have[p.MerchantID], displayName(p)+" (from the file)")
+	}
+	return out
 }
 
 // importError explains why a backup file could not be previewed.
@@ -295,6 +314,20 @@ func (c *Keys) applyBackup(ctx app.Context) {
 		return
 	}
 	imp := f.preview
+	// A new profile for a merchant the vault already has a key for is
+	// added only when ticked: an imported backup must not slip a second
+	// key for that merchant in beside the one in use.
+	taken := c.secondKeys(imp)
+	apply := *imp
+	apply.New = nil
+	skipped := 0
+	for i, p := range imp.New {
+		if taken[i] != "" && !f.addSecond[i] {
+			skipped++
+			continue
+		}
+		apply.New = append(apply.New, p)
+	}
 	var replace []string
 	for _, ch := range imp.Changed {
 		if f.replace[ch.Current.ID] {
@@ -304,7 +337,7 @@ func (c *Keys) applyBackup(ctx app.Context) {
 	kept := len(imp.Changed) - len(replace)
 	f.applying, f.importErr = true, ""
 	ctx.Async(func() {
-		err := v.ApplyImport(context.Background(), imp, replace)
+		err := v.ApplyImport(context.Background(), &apply, replace)
 		ctx.Dispatch(func(ctx app.Context) {
 			f.applying = false
 			if err != nil {
@@ -316,7 +349,10 @@ func (c *Keys) applyBackup(ctx app.Context) {
 				return
 			}
 			c.status = fmt.Sprintf("Backup %s imported: %s added, %d replaced, %d kept as they were, %d already there.",
-				f.fileName, plural(len(imp.New), "profile"), len(replace), kept, len(imp.Unchanged))
+				f.fileName, plural(len(apply.New), "profile"), len(replace), kept, len(imp.Unchanged))
+			if skipped > 0 {
+				c.status += fmt.Sprintf(" %s for a merchant the vault already has a key for left out.", plural(skipped, "profile"))
+			}
 			f.clearImport()
 			c.reload(c.lock.pageCtx(ctx))
 		})
@@ -477,8 +513,15 @@ func (c *Keys) renderPreview() app.UI {
 			ticked++
 		}
 	}
-	nothing := len(imp.New) == 0 && ticked == 0
-	applyLabel := fmt.Sprintf("Apply: add %d, replace %d", len(imp.New), ticked)
+	taken := c.secondKeys(imp)
+	adding := 0
+	for i := range imp.New {
+		if taken[i] == "" || f.addSecond[i] {
+			adding++
+		}
+	}
+	nothing := adding == 0 && ticked == 0
+	applyLabel := fmt.Sprintf("Apply: add %d, replace %d", adding, ticked)
 	if f.applying {
 		applyLabel = "Importing…"
 	}
@@ -490,6 +533,16 @@ func (c *Keys) renderPreview() app.UI {
 			app.H4().Text("New: added"),
 			app.Ul().ID("import-new").Body(app.Range(imp.New).Slice(func(i int) app.UI {
 				p := imp.New[i]
+				if taken[i] != "" {
+					return app.Li().DataSet("merchant", p.MerchantID).Class("second-key").Body(
+						app.Label().Class("inline").Body(
+							checkbox("add-second-"+strconv.Itoa(i), f.addSecond[i]).
+								OnChange(func(ctx app.Context, e app.Event) { f.addSecond[i] = checked(ctx) }),
+							app.Text(" "+name(p)+" "), app.Code().Class("masked").Text(vault.Mask(p.SignKey)),
+						),
+						app.Span().Class("warn").Text(" A second key for merchant "+p.MerchantID+", which already has "+taken[i]+": left out unless ticked. Add it only if you expect two keys for this merchant; decoding then tries both and names the one that verified."),
+					)
+				}
 				return app.Li().DataSet("merchant", p.MerchantID).Body(
 					app.Text(name(p)+" "), app.Code().Class("masked").Text(vault.Mask(p.SignKey)),
 				)

@@ -509,3 +509,56 @@ func TestEnvVaultFallsBackToTheStore(t *testing.T) {
 		t.Error("a nil Env has a vault")
 	}
 }
+
+// A backup that brings a second profile for a merchant the vault already
+// has a key for cannot silently add it: the preview flags it, and it is
+// added only when ticked.
+func TestImportPreviewFlagsASecondKeyForAMerchant(t *testing.T) {
+	ctxb := context.Background()
+	intruder := shop
+	intruder.Label, intruder.OperatorID, intruder.SignKey = "Aardvark", "9999999999", "0123456789ABCDEF"
+	src := fastVault(t, nil, intruder)
+	file, err := src.Export(ctxb, "backup passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := fastVault(t, nil, shop)
+	c := &Keys{env: &Env{Store: v}}
+	d := app.NewClientTester(c)
+	defer d.Close()
+	settle(d)
+	ctx := d.Context()
+
+	c.backup.file, c.backup.fileName, c.backup.importPass = file, "other.json", "backup passphrase"
+	c.previewBackup(ctx)
+	html := redraw(d, c)
+	if imp := c.backup.preview; imp == nil || len(imp.New) != 1 {
+		t.Fatalf("preview %+v (error %q)", imp, c.backup.importErr)
+	}
+	if tag := tagWithID(html, "add-second-0"); tag == "" || strings.Contains(tag, "checked") ||
+		!strings.Contains(html, "A second key for merchant "+shop.MerchantID+", which already has “"+shop.Label+"”") {
+		t.Fatalf("the second key is not flagged and unticked:\n%s", html)
+	}
+	if !strings.Contains(html, "Nothing to import") {
+		t.Error("the Apply button offers to add the flagged profile")
+	}
+	c.applyBackup(ctx)
+	settle(d)
+	if ps, _ := v.List(ctxb); len(ps) != 1 || ps[0].SignKey != shop.SignKey {
+		t.Fatalf("after applying without ticking: %v", ps)
+	}
+
+	c.backup.file, c.backup.importPass = file, "backup passphrase"
+	c.previewBackup(ctx)
+	settle(d)
+	c.backup.addSecond[0] = true
+	c.applyBackup(ctx)
+	settle(d)
+	if ps, _ := v.List(ctxb); len(ps) != 2 {
+		t.Fatalf("after ticking: %v", ps)
+	}
+	html = redraw(d, c)
+	if !strings.Contains(html, `id="duplicate-merchants"`) {
+		t.Error("the Keys page does not flag the two profiles of one merchant")
+	}
+}
