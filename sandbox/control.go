@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -217,7 +218,16 @@ func (s *Server) servePayPage(w http.ResponseWriter, r *http.Request) {
 	v := payView{Order: o, PathID: url.PathEscape(o.ID), Money: money(o.charged()), Open: o.State == StateProcessing}
 	if u := first(o.Request, "redirect_url", "frontUrl"); u != "" {
 		if p, err := url.Parse(u); err == nil && (p.Scheme == "http" || p.Scheme == "https") {
-			v.Redirect = u
+			if o.Action == "PREPAY_INIT" && o.State != StateProcessing && o.State != StateClosed {
+				// The documented return parameters of the hosted checkout.
+				q := p.Query()
+				q.Set("total_fee", strconv.FormatInt(o.charged(), 10))
+				q.Set("trade_no", o.BizpayOrderID)
+				q.Set("out_trade_no", o.ID)
+				q.Set("trade_status", "Trade_Finished")
+				p.RawQuery = q.Encode()
+			}
+			v.Redirect = p.String()
 		}
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")

@@ -26,7 +26,8 @@
 //     no md5 (as the gateway answers failures);
 //   - a required field missing or empty: PARAM_INVALID; a field present but
 //     malformed (an amount that is not whole cents, a duration that is not
-//     seconds): PARAM_ERROR; rsp_msg names the field.
+//     seconds, a callback URL off this machine, a merchant_id in the data
+//     other than the envelope's): PARAM_ERROR; rsp_msg names the field.
 //
 // Otherwise the response is rsp_code SUCCESS with the action's documented
 // response fields filled with plausible values, sealed with the merchant's
@@ -88,8 +89,8 @@
 //     backUrl (cards); an order without either gets none. Callback data:
 //     the documented callback fields that have a value: finish_time,
 //     merchant_id, order_id, order_status, amount (charged, without tip),
-//     tip, bizpay_order_id, remarks, exchange_rate, sale_num,
-//     convenience_fee, sub_openId (the last four for wallet orders). For
+//     tip, bizpay_order_id, remarks and sale_num (when the request had
+//     them), exchange_rate, convenience_fee, sub_openId (wallet orders). For
 //     PREPAY_INIT, order_id is the OTT order ID PREPAY_QUERY shows once paid
 //     and sale_num echoes the merchant's; for every other action order_id is
 //     the merchant's order ID. The envelope is rsp_code SUCCESS, rsp_msg
@@ -158,7 +159,9 @@
 //	GET    /_sandbox/pay/{id}                    the pay page: Pay and Decline buttons
 //
 // The pay page is plain HTML whose buttons are forms POSTing to the control
-// API (answered with a redirect back to the page); it runs no script and is
+// API (answered with a redirect back to the page). Once a PREPAY_INIT order
+// is paid, its return link is redirect_url with the documented parameters
+// total_fee, trade_no, out_trade_no and trade_status=Trade_Finished. It runs no script and is
 // served with Content-Security-Policy "default-src 'none'; form-action
 // 'self'". POSTs carrying another site's Origin are refused.
 //

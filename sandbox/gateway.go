@@ -133,6 +133,11 @@ func (s *Server) process(body []byte, rule codec.Rule) (answer, string) {
 		return ans, key
 	}
 	req := requestFields(a, data)
+	if m := req["merchant_id"]; m != "" && m != env.MerchantID {
+		ans := fail("PARAM_ERROR", "merchant_id in the data is %q but the envelope's is %q; send the same merchant_id in both", excerpt([]byte(m), 40), env.MerchantID)
+		ans.action = a
+		return ans, key
+	}
 	var ans answer
 	switch a.Name {
 	case "STATUS_QUERY", "CC_QUERYPAY":
@@ -660,8 +665,8 @@ func prepayStatus(o Order) string {
 func (s *Server) callbackData(a catalog.Action, o Order) *codec.Object {
 	data := &codec.Object{}
 	for _, f := range a.Callback {
-		if f.Name == "reference" {
-			continue
+		if f.Name == "reference" || (f.Name == "sale_num" && o.Request["sale_num"] == "") {
+			continue // the merchant's own references: only when it sent them
 		}
 		if f.Name == "amount" {
 			data.SetString("amount", strconv.FormatInt(o.Amount+o.Fee, 10))

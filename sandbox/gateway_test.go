@@ -107,6 +107,7 @@ func TestValidation(t *testing.T) {
 		{"dollars", "ACTIVEPAY", obj("order_id", "V3", "operator_id", "0000000437", "amount", "1.00", "biz_type", "WECHATPAY", "call_back_url", "http://127.0.0.1:9/cb"), "PARAM_ERROR", "amount"},
 		{"remote callback", "ACTIVEPAY", obj("order_id", "V4", "operator_id", "0000000437", "amount", "100", "biz_type", "WECHATPAY", "call_back_url", "https://shop.example/cb"), "PARAM_ERROR", "call_back_url"},
 		{"duration words", "PREPAY_INIT", prepayInit("V5", "100", "ten", "http://127.0.0.1:9/cb"), "PARAM_ERROR", "duration"},
+		{"another merchant in the data", "PREPAY_QUERY", obj("prepay_order_id", "V6", "merchant_id", other), "PARAM_ERROR", "merchant_id"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := call(t, sb, c.action, c.data)

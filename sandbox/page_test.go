@@ -121,3 +121,34 @@ func TestPayPageDecline(t *testing.T) {
 		t.Errorf("unknown order page: %d", resp.StatusCode)
 	}
 }
+
+// After a hosted checkout (PREPAY_INIT) is paid, the page's return link
+// carries the documented return parameters.
+func TestPayPageCheckoutReturn(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	r := call(t, sb, "PREPAY_INIT", prepayInit("CHK1", "1500", "600", "http://127.0.0.1:9/cb"))
+	wantCode(t, r, "SUCCESS")
+	c := &http.Client{Timeout: 10 * time.Second}
+	page, _ := getPage(t, c, r.get("payinfo"))
+	if !strings.Contains(page, `href="http://127.0.0.1:9/return"`) {
+		t.Fatalf("unpaid checkout: no plain return link:\n%s", page)
+	}
+	o, err := sb.Pay("CHK1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = getPage(t, c, r.get("payinfo"))
+	m := regexp.MustCompile(`<a id="return" href="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no return link:\n%s", page)
+	}
+	u, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Host != "127.0.0.1:9" || q.Get("total_fee") != "1500" || q.Get("out_trade_no") != "CHK1" ||
+		q.Get("trade_no") != o.BizpayOrderID || q.Get("trade_status") != "Trade_Finished" {
+		t.Errorf("return link %s", u)
+	}
+}
