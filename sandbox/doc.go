@@ -161,9 +161,10 @@
 // The pay page is plain HTML whose buttons are forms POSTing to the control
 // API (answered with a redirect back to the page). Once a PREPAY_INIT order
 // is paid, its return link is redirect_url with the documented parameters
-// total_fee, trade_no, out_trade_no and trade_status=Trade_Finished. It runs no script and is
-// served with Content-Security-Policy "default-src 'none'; form-action
-// 'self'". POSTs carrying another site's Origin are refused.
+// total_fee, trade_no, out_trade_no and trade_status=Trade_Finished. The
+// page runs no script and is served with Content-Security-Policy
+// "default-src 'none'; form-action 'self'". POSTs carrying another site's
+// Origin are refused.
 //
 // # State
 //
