@@ -263,7 +263,7 @@ func (s *Server) create(a catalog.Action, env *codec.Envelope, req map[string]st
 	o := Order{
 		ID: id, MerchantID: env.MerchantID, Action: a.Name, Variant: a.Variant, Version: env.Version,
 		State: StateProcessing, Amount: amount, Tip: tip, Magic: magic, CallbackURL: cbURL, Rule: rule,
-		BizpayOrderID: s.newID("4200"), Request: req, CreatedAt: now,
+		BizpayOrderID: s.newID("4200"), Request: withoutSecrets(req), CreatedAt: now,
 	}
 	if magic == 98 {
 		o.Fee = 1
@@ -317,6 +317,22 @@ func (s *Server) create(a catalog.Action, env *codec.Envelope, req map[string]st
 		return fail("FAIL", "failure: the payer declined (the sandbox's magic amount 91)")
 	}
 	return answer{code: "SUCCESS", msg: "success", data: s.responseData(a, o, nil, rule), hold: magic == 94}
+}
+
+// secretFields are request fields the sandbox does not keep: card data
+// and the payer's wallet code, which the control API would otherwise show.
+var secretFields = []string{"cc_number", "cvn2", "cc_sha", "cc_expiry", "auth_code"}
+
+// withoutSecrets returns req without the secretFields.
+func withoutSecrets(req map[string]string) map[string]string {
+	out := make(map[string]string, len(req))
+	for k, v := range req {
+		out[k] = v
+	}
+	for _, k := range secretFields {
+		delete(out, k)
+	}
+	return out
 }
 
 // checkCallbackURL says what is wrong with a callback URL, or "".
