@@ -95,6 +95,8 @@
 //     and sale_num echoes the merchant's; for every other action order_id is
 //     the merchant's order ID. The envelope is rsp_code SUCCESS, rsp_msg
 //     success, merchant_id.
+//   - Card data (cc_number, cvn2, cc_sha, cc_expiry) and PASSIVEPAY's
+//     auth_code are not kept with the order.
 //   - Orders are one namespace per sandbox: an order_id used by one
 //     merchant is ORDER_USED for another; a query by another merchant finds
 //     nothing.
