@@ -108,6 +108,7 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 	for e < n && isB64(b[e]) {
 		e++
 	}
+	s.work += e - p
 	if e == n && !final {
 		return p, true
 	}
@@ -132,6 +133,7 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 				}
 				g++
 			}
+			s.work += g - q
 			if g == q || breaks > 1 {
 				break
 			}
@@ -145,6 +147,7 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 			for e2 < n && isB64(b[e2]) {
 				e2++
 			}
+			s.work += e2 - g
 			if e2 == n && !final {
 				return p, true
 			}
@@ -162,6 +165,7 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 			for le < n && (b[le] == ' ' || b[le] == '\t' || b[le] == '\r') {
 				le++
 			}
+			s.work += le - e2
 			if le == n && !final {
 				return p, true
 			}
@@ -174,6 +178,7 @@ func (s *scanner) tryBase64(v *view, p int) (next int, more bool) {
 	if v.depth+1 > maxDepth {
 		return end, false
 	}
+	s.work += end - p
 	sc := s.scratchFor(v.depth + 1)
 	sc.text = appendBase64(sc.text, b[p:end])
 	s.scanView(v.decoded(sc.text, p, end, ViaBase64), 0)

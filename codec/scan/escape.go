@@ -122,10 +122,11 @@ func (s *scanner) tryEscaped(v *view, p int, ts *textState) (next int, more bool
 		if j := bytes.IndexByte(b[p:], '\n'); j >= 0 {
 			ts.lineEnd = p + j
 		}
+		s.work += ts.lineEnd - p
 	}
 	le := ts.lineEnd
 	open := le == len(b) && !final // the line may go on past b
-	for size := 64; ; size *= 2 {
+	for size := 16; ; size *= 2 {
 		lim := min(p+size, le)
 		for lim < le && b[lim-1] == '\\' {
 			lim++
@@ -136,6 +137,7 @@ func (s *scanner) tryEscaped(v *view, p int, ts *textState) (next int, more bool
 		case escOK:
 			// The object's events are kept: it is walked without a
 			// second parse.
+			s.work += end
 			sc := s.scratchFor(v.depth + 1)
 			sc.text = append(sc.text, text[:end]...)
 			for _, t := range tab[:end+1] {
@@ -180,6 +182,8 @@ func (s *scanner) unescapeObject(src []byte, final bool) (text []byte, tab []int
 	for levels = 1; levels <= maxEscapes; levels++ {
 		// Two pairs of scratch buffers, used in turn.
 		k := levels & 1
+		s.work += len(text)
+		prev := text
 		out, t := appendUnescaped(s.utext[k][:0], s.utab[k][:0], text, true)
 		s.utext[k], s.utab[k] = out, t
 		if tab != nil {
@@ -202,7 +206,9 @@ func (s *scanner) unescapeObject(src []byte, final bool) (text []byte, tab []int
 		for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n') {
 			j++
 		}
-		if j >= len(text) || text[j] != '\\' {
+		if j >= len(text) || text[j] != '\\' || len(text) == len(prev) {
+			// Not escaped again; or nothing was unescaped, and
+			// unescaping once more would give the same text.
 			return text, tab, levels, 0, escBad
 		}
 	}

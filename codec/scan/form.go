@@ -37,6 +37,7 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 	for k < n && isWordByte(b[k]) {
 		k++
 	}
+	s.work += 1 + k - p // the attempt
 	if k >= n || b[k] != '=' || keyBit(b[p:k]) == 0 {
 		return p, false
 	}
@@ -51,6 +52,7 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 		for i < n && isFormKeyByte(b[i]) {
 			i++
 		}
+		s.work += i - ks
 		if i == ks || i >= n || b[i] != '=' {
 			if i >= n && !final {
 				return p, true
@@ -66,7 +68,8 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 			for i < n && (isB64(b[i]) || b[i] == ' ' || b[i] == '%') {
 				i++
 			}
-			i = skipPadding(b, i) // padding ends the Base64
+			i = skipPadding(b, i)  // padding ends the Base64
+			s.work += 2 * (i - vs) // the run, then the words in it
 			if i == n && !final {
 				return p, true
 			}
@@ -102,6 +105,7 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 			for i < n && !formStop[b[i]] {
 				i++
 			}
+			s.work += i - vs
 			if i == n && !final {
 				return p, true
 			}
@@ -118,6 +122,7 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 	if len(pairs) < 2 || !keys.candidate() {
 		return max(i, p+1), false
 	}
+	s.work += i - p // the JSON text made of the pairs
 	raw := []byte{'{'}
 	for j, pr := range pairs {
 		if j > 0 {
@@ -132,7 +137,7 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 	if spaced {
 		notes = []string{noteSpaces}
 	}
-	s.offer(v, p, i, raw, appendVia(v.via, ViaForm), notes)
+	s.offer(v, p, i, raw, true, len(raw), 0, appendVia(v.via, ViaForm), notes)
 	return i, false
 }
 

@@ -108,6 +108,7 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 		q += 2
 	}
 	le, has := lineEnd(b, q)
+	s.work += 1 + 2*(le-q) // the attempt, the line and its start-line check
 	if !has && !final {
 		return p, true, false
 	}
@@ -133,6 +134,7 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 			return n, false, true
 		}
 		le, has := lineEnd(b, pos)
+		s.work += 2 * (le - pos) // the line, then the header in it
 		if !has && !final {
 			return p, true, true
 		}
@@ -173,6 +175,7 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 	for bs < n && (b[bs] == ' ' || b[bs] == '\t' || b[bs] == '\r' || b[bs] == '\n') {
 		bs++
 	}
+	s.work += bs - bodyStart
 	if bs >= n {
 		if !final {
 			return p, true, true
@@ -185,6 +188,7 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 		ls--
 	}
 	le, has = lineEnd(b, ls)
+	s.work += 2*(le-ls) + bs - ls // the line and its start-line check
 	if !has && !final {
 		return p, true, true
 	}
@@ -205,8 +209,10 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 			return p, true, true
 		}
 	}
+	s.work += 64 // chunkedLooking
 	if chunked || looks {
-		out, tab, end, more, ok := dechunk(b, bs, final)
+		out, tab, end, reach, more, ok := dechunk(b, bs, final)
+		s.work += 3 * (max(reach, end) - bs) // two readings and a copy
 		if more {
 			return p, true, true
 		}
@@ -216,6 +222,7 @@ func (s *scanner) tryHTTP(v *view, p int) (next int, more, ok bool) {
 		}
 	}
 	be, _ := lineEnd(b, bs)
+	s.work += be - bs
 	if b[bs] == '{' {
 		evBase := len(s.ev)
 		end, more := s.parseObject(b, bs, final)
@@ -258,8 +265,9 @@ func chunkSize(line []byte) (int, bool) {
 // dechunk reassembles a chunked body starting at b[p]. Chunks are read by
 // their sizes; when the sizes do not fit (line endings changed by a copy),
 // the size lines are dropped with the line break before each. It returns
-// the body with the offset in b of each of its bytes.
-func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more, ok bool) {
+// the body with the offset in b of each of its bytes, and reach, the end
+// of the text it read.
+func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end, reach int, more, ok bool) {
 	n := len(b)
 	add := func(from, to int) {
 		for k := from; k < to; k++ {
@@ -271,8 +279,9 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 	i := p
 	for {
 		le, has := lineEnd(b, i)
+		reach = max(reach, le)
 		if !has && !final {
-			return nil, nil, 0, true, false
+			return nil, nil, 0, reach, true, false
 		}
 		size, isSize := chunkSize(trimCR(b[i:le]))
 		if !isSize {
@@ -281,18 +290,20 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 		i = min(le+1, n)
 		if size == 0 {
 			if le, _ := lineEnd(b, i); i < n && len(trimCR(b[i:le])) == 0 {
+				reach = max(reach, le)
 				i = min(le+1, n)
 			}
-			return out, append(tab, last), i, false, len(out) > 0
+			return out, append(tab, last), i, max(reach, i), false, len(out) > 0
 		}
 		if i+size > n {
 			if !final {
-				return nil, nil, 0, true, false
+				return nil, nil, 0, reach, true, false
 			}
 			break
 		}
 		add(i, i+size)
 		i += size
+		reach = max(reach, i)
 		last = i
 		if i < n && b[i] == '\r' {
 			i++
@@ -302,7 +313,7 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 			continue
 		}
 		if i >= n && !final {
-			return nil, nil, 0, true, false
+			return nil, nil, 0, reach, true, false
 		}
 		break
 	}
@@ -312,8 +323,9 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 	sized, stopped := false, false
 	for i < n {
 		le, has := lineEnd(b, i)
+		reach = max(reach, le)
 		if !has && !final {
-			return nil, nil, 0, true, false
+			return nil, nil, 0, reach, true, false
 		}
 		line := trimCR(b[i:le])
 		if size, isSize := chunkSize(line); isSize {
@@ -323,6 +335,7 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 			i, sized = min(le+1, n), true
 			if size == 0 {
 				if le, _ := lineEnd(b, i); i < n && len(trimCR(b[i:le])) == 0 {
+					reach = max(reach, le)
 					i = min(le+1, n)
 				}
 				stopped = true
@@ -340,12 +353,12 @@ func dechunk(b []byte, p int, final bool) (out []byte, tab []int, end int, more,
 	}
 	if !stopped && !final {
 		// The text ended inside the body: the next line may go on with it.
-		return nil, nil, 0, true, false
+		return nil, nil, 0, reach, true, false
 	}
 	if len(tab) > 0 {
 		last = tab[len(tab)-1] + 1
 	}
-	return out, append(tab, last), i, false, sized && len(out) > 0
+	return out, append(tab, last), i, max(reach, i), false, sized && len(out) > 0
 }
 
 // chunkedLooking says whether the body line b[ls:le] is a chunk size

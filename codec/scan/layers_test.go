@@ -111,7 +111,7 @@ func TestRawLineBreaks(t *testing.T) {
 func TestShellWords(t *testing.T) {
 	in := "curl -d 'a b' \"c \\\"d\\\" \\$e\" $'f\\ng' h\\ i \\\n  j\\\r\n  k ; echo no"
 	var cmd command
-	_, end, more, ok := parseCommand(&cmd, []byte(in), 4, true)
+	end, more, ok := parseCommand(&cmd, []byte(in), 4, true)
 	if !ok || more || in[end] != ';' {
 		t.Fatalf("parse = end %d more %v ok %v", end, more, ok)
 	}
@@ -127,10 +127,10 @@ func TestShellWords(t *testing.T) {
 	if d := cmd.tab[w.vs+2]; in[d] != '\\' || in[d+1] != '"' {
 		t.Errorf("the escaped quote maps to %d (%q)", d, in[d:d+2])
 	}
-	if _, _, more, ok := parseCommand(&cmd, []byte(`curl -d '{"a":`), 4, false); !more || ok {
+	if _, more, ok := parseCommand(&cmd, []byte(`curl -d '{"a":`), 4, false); !more || ok {
 		t.Errorf("an open quote before the end of the text gave more %v ok %v", more, ok)
 	}
-	if _, _, more, ok := parseCommand(&cmd, []byte(`curl -d '{"a":`), 4, true); more || ok {
+	if _, more, ok := parseCommand(&cmd, []byte(`curl -d '{"a":`), 4, true); more || ok {
 		t.Errorf("an open quote at the end of the text gave more %v ok %v", more, ok)
 	}
 }
@@ -180,7 +180,7 @@ func TestDechunk(t *testing.T) {
 		"5;ext=1\n" + body[:5] + "\n1c\n" + body[5:] + "\n0\n\nnext",
 		"5\n" + body[:5] + "\n99\n" + body[5:] + "\n0\n\nnext", // a size that lies
 	} {
-		out, tab, end, more, ok := dechunk([]byte(in), 0, true)
+		out, tab, end, _, more, ok := dechunk([]byte(in), 0, true)
 		if !ok || more || string(out) != body {
 			t.Errorf("dechunk %q = %q ok %v", in, out, ok)
 			continue
@@ -195,7 +195,7 @@ func TestDechunk(t *testing.T) {
 			}
 		}
 	}
-	if _, _, _, _, ok := dechunk([]byte("hello\nworld\n"), 0, true); ok {
+	if _, _, _, _, _, ok := dechunk([]byte("hello\nworld\n"), 0, true); ok {
 		t.Errorf("text without chunk sizes was reassembled")
 	}
 }

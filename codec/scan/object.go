@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"sort"
+
+	"github.com/ottpay-toolkit/ottpay/codec"
 )
 
 // This file finds JSON objects: a strict JSON parser over one object that
@@ -87,16 +90,23 @@ type event struct {
 	kind       evKind
 	start, end int    // object: '{' to after '}'; string: its content
 	keys       keySet // object: the envelope member names it has
+	null       keySet // object: its first kind member set to null, if any
 	repair     bool   // object: a string in it holds raw line breaks
 	next       int    // object: index of the first event after its own
+	// deep is, for an object, the offset of the first container nested
+	// more than codec.MaxDepth deep in it, where the envelope parser
+	// stops reading it; 0 when there is none.
+	deep int
 }
 
 type frame struct {
 	start int
 	obj   bool
 	keys  keySet
-	ev    int // index of its event (objects)
-	brk   int // strings with raw line breaks before it opened
+	key   keySet // the envelope member name of the member being read
+	null  keySet // the first kind member (action, rsp_code, rep_code) set to null
+	ev    int    // index of its event (objects)
+	brk   int    // strings with raw line breaks before it opened
 }
 
 // Parser states.
@@ -126,7 +136,9 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 	n := len(b)
 	i := p
 	state := stValue
+	s.work++ // the attempt
 	fail := func() (int, bool) {
+		s.work += min(i+1, n) - p
 		for _, f := range st[1:] {
 			if f.obj {
 				s.cover = append(s.cover, f.start)
@@ -143,6 +155,7 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			if final {
 				return fail()
 			}
+			s.work += n - p
 			s.ev = s.ev[:evBase]
 			return -1, true
 		}
@@ -159,16 +172,21 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			switch status {
 			case strMore:
 				if final {
+					i = j
 					return fail()
 				}
+				s.work += n - p
 				s.ev = s.ev[:evBase]
 				return -1, true
 			case strBad:
+				i = j
 				return fail()
 			case strBroken:
 				brk++
 			}
-			st[len(st)-1].keys |= keyBit(b[i+1 : j-1])
+			f := &st[len(st)-1]
+			f.key = keyBit(b[i+1 : j-1])
+			f.keys |= f.key
 			i, state = j, stColon
 			continue
 		case stColon:
@@ -186,6 +204,7 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 				if len(st) >= maxNest {
 					return fail()
 				}
+				s.tooDeep(st, i)
 				st = append(st, frame{start: i, obj: true, ev: len(s.ev), brk: brk})
 				s.ev = append(s.ev, event{kind: evObject, start: i})
 				i, state = i+1, stKeyOrEnd
@@ -194,6 +213,7 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 				if len(st) >= maxNest {
 					return fail()
 				}
+				s.tooDeep(st, i)
 				st = append(st, frame{start: i})
 				i, state = i+1, stElemOrEnd
 				continue
@@ -204,11 +224,14 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 				switch status {
 				case strMore:
 					if final {
+						i = j
 						return fail()
 					}
+					s.work += n - p
 					s.ev = s.ev[:evBase]
 					return -1, true
 				case strBad:
+					i = j
 					return fail()
 				case strBroken:
 					brk++
@@ -220,12 +243,14 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			case c == '-' || c >= '0' && c <= '9':
 				j, ok := scanNumber(b, i)
 				if !ok {
+					i = j
 					return fail()
 				}
 				if j >= n {
 					if final {
 						return fail()
 					}
+					s.work += n - p
 					s.ev = s.ev[:evBase]
 					return -1, true
 				}
@@ -245,8 +270,12 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 					if final {
 						return fail()
 					}
+					s.work += n - p
 					s.ev = s.ev[:evBase]
 					return -1, true
+				}
+				if f := &st[len(st)-1]; c == 'n' && f.obj && f.key&(kAction|kRsp) != 0 && f.null == 0 {
+					f.null = f.key
 				}
 				i += len(lit)
 			default:
@@ -277,9 +306,10 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			f := st[len(st)-1]
 			st = st[:len(st)-1]
 			e := &s.ev[f.ev]
-			e.end, e.keys, e.repair, e.next = i+1, f.keys, brk > f.brk, len(s.ev)
+			e.end, e.keys, e.null, e.repair, e.next = i+1, f.keys, f.null, brk > f.brk, len(s.ev)
 			i++
 			if len(st) == 0 {
+				s.work += i - p
 				return i, false
 			}
 			state = stAfter
@@ -289,8 +319,20 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 		st = st[:len(st)-1]
 		i, state = i+1, stAfter
 		if len(st) == 0 {
+			s.work += i - p
 			return i, false
 		}
+	}
+}
+
+// tooDeep notes, for the object codec.MaxDepth levels up from a container
+// opening at i, that the envelope parser reads it no further than i.
+func (s *scanner) tooDeep(st []frame, i int) {
+	if len(st) < codec.MaxDepth {
+		return
+	}
+	if f := st[len(st)-codec.MaxDepth]; f.obj && s.ev[f.ev].deep == 0 {
+		s.ev[f.ev].deep = i
 	}
 }
 
@@ -495,19 +537,23 @@ func scanNumber(b []byte, i int) (int, bool) {
 // its members are searched; string values are searched as text.
 func (s *scanner) handleObject(v *view, p, evBase int) {
 	evEnd := len(s.ev)
+	var ct candidateText
 	for k := evBase; k < evEnd; {
 		e := s.ev[k]
 		if e.kind == evObject && e.keys.candidate() {
-			raw, notes := v.b[e.start:e.end], []string(nil)
+			raw, notes := s.candidateRaw(&ct, v.b, e), []string(nil)
 			if e.repair {
-				raw = removeBreaks(raw)
 				notes = []string{noteBreaks}
 			}
 			via := v.via
 			if e.start != p {
 				via = appendVia(v.via, ViaJSON)
 			}
-			if s.offer(v, e.start, e.end, raw, via, notes) {
+			cost := e.end - e.start
+			if e.deep > 0 {
+				cost = e.deep - e.start
+			}
+			if s.offer(v, e.start, e.end, raw, true, cost, e.null, via, notes) {
 				k = e.next
 				continue
 			}
@@ -519,12 +565,47 @@ func (s *scanner) handleObject(v *view, p, evBase int) {
 	s.ev = s.ev[:evBase]
 }
 
+// candidateText is the copy of an envelope candidate's text kept for the
+// findings: the outermost candidate of an object is copied once (and once
+// more without the raw line breaks in its strings, if it has some), and the
+// candidates nested in it share the copies, so that however deep they nest
+// their findings hold no more than the object's size.
+type candidateText struct {
+	start, end int    // the span of the text copied
+	text       []byte // the copy
+	fixed      []byte // the copy without raw line breaks in strings, or nil
+	removed    []int  // the offsets of the bytes removed from fixed
+}
+
+// candidateRaw returns the text of candidate e of b, repaired if need be,
+// sharing the copy in ct when e lies inside it.
+func (s *scanner) candidateRaw(ct *candidateText, b []byte, e event) []byte {
+	if ct.text == nil || e.start < ct.start || e.end > ct.end {
+		s.work += e.end - e.start
+		*ct = candidateText{start: e.start, end: e.end, text: bytes.Clone(b[e.start:e.end])}
+	}
+	if !e.repair {
+		lo, hi := e.start-ct.start, e.end-ct.start
+		return ct.text[lo:hi:hi]
+	}
+	if ct.fixed == nil {
+		s.work += len(ct.text)
+		ct.fixed, ct.removed = removeBreaksAt(ct.text, ct.start)
+	}
+	// The candidate starts and ends outside strings, where the repair of
+	// the outer text agrees with its own.
+	lo := e.start - ct.start - sort.SearchInts(ct.removed, e.start)
+	hi := e.end - ct.start - sort.SearchInts(ct.removed, e.end)
+	return ct.fixed[lo:hi:hi]
+}
+
 // scanString searches the content v.b[cs:ce] of a JSON string.
 func (s *scanner) scanString(v *view, cs, ce int) {
 	if v.depth+1 > maxDepth {
 		return
 	}
 	content := v.b[cs:ce]
+	s.work += len(content)
 	var c *view
 	if bytes.IndexByte(content, '\\') < 0 {
 		c = v.sub(cs, ce, ViaJSONString)
@@ -544,7 +625,14 @@ const noteBreaks = "line breaks inside a string value were removed"
 // removeBreaks returns a copy of the JSON object text b without the raw
 // line breaks inside its strings.
 func removeBreaks(b []byte) []byte {
-	out := make([]byte, 0, len(b))
+	out, _ := removeBreaksAt(b, 0)
+	return out
+}
+
+// removeBreaksAt is removeBreaks for b found at offset base, also
+// returning the offsets (base+i) of the bytes it removed, in order.
+func removeBreaksAt(b []byte, base int) (out []byte, removed []int) {
+	out = make([]byte, 0, len(b))
 	in := false
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -556,9 +644,10 @@ func removeBreaks(b []byte) []byte {
 		case c == '"':
 			in = !in
 		case in && (c == '\r' || c == '\n'):
+			removed = append(removed, base+i)
 			continue
 		}
 		out = append(out, c)
 	}
-	return out
+	return out, removed
 }

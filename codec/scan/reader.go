@@ -21,10 +21,14 @@ const (
 	stepSize = 256 << 10
 	// quickPending is the longest unfinished construct (a pretty-printed
 	// body, an HTTP dump) that is tried again on every new line from a
-	// source that has no more at once; a longer one (say, everything
-	// after an unterminated quote) is tried again once the new text is
-	// an eighth of it, so that the cost stays linear.
+	// source that has no more at once, as long as the text read has paid
+	// for it (quickCredit per byte); a longer one (say, everything after
+	// an unterminated quote) is tried again once the new text is an
+	// eighth of it, so that the cost stays linear.
 	quickPending = 16 << 10
+	// quickCredit is what each byte read pays towards trying unfinished
+	// constructs again: a construct of n bytes tried again costs n.
+	quickCredit = 64
 	// maxEmptyReads is how many reads without data or error are allowed.
 	maxEmptyReads = 100
 )
@@ -56,6 +60,8 @@ type Reader struct {
 	from    int  // where in buf scanning resumes
 	scanned int  // where in buf the text scanned last ended
 	pending int  // length of the unfinished construct at from, or 0
+	nl      int  // offset in buf of its last line feed, or -1
+	credit  int  // what the text read has paid towards quick scans
 	need    int  // unscanned bytes wanted before the next scan
 	force   int  // stream offset: constructs before it may end at the buffer's end
 	last    int  // stream offset of the end of the last construct with findings
@@ -77,7 +83,7 @@ func NewReaderSize(r io.Reader, size int) *Reader {
 }
 
 func newReader(r io.Reader, size int, a accepter) *Reader {
-	return &Reader{src: r, s: newScanner(a), size: size, gather: stepSize, bol: true, last: -1, need: stepSize}
+	return &Reader{src: r, s: newScanner(a), size: size, gather: stepSize, bol: true, last: -1, need: stepSize, nl: -1}
 }
 
 // Next returns the next envelope, whole or broken (see Found), or io.EOF
@@ -109,16 +115,23 @@ func (r *Reader) fill() {
 	}
 	empty := 0
 	for !r.eof && len(r.buf) < r.size {
-		if len(r.buf)-r.from >= r.need && bytes.IndexByte(r.buf[r.from:], '\n') >= 0 {
+		if len(r.buf)-r.from >= r.need && r.nl >= r.from {
 			return
 		}
 		want := min(readSize, r.size-len(r.buf))
 		if cap(r.buf)-len(r.buf) < want {
 			nb := make([]byte, len(r.buf), min(r.size, max(2*cap(r.buf), len(r.buf)+want)))
+			r.s.work += len(r.buf)
 			copy(nb, r.buf)
 			r.buf = nb
 		}
 		n, err := r.src.Read(r.buf[len(r.buf) : len(r.buf)+want])
+		n = min(max(n, 0), want)
+		r.s.work += 1 + n
+		r.credit = min(r.credit+quickCredit*n, quickCredit*r.size)
+		if j := bytes.LastIndexByte(r.buf[len(r.buf):len(r.buf)+n], '\n'); j >= 0 {
+			r.nl = len(r.buf) + j
+		}
 		r.buf = r.buf[:len(r.buf)+n]
 		switch {
 		case err == io.EOF:
@@ -138,23 +151,29 @@ func (r *Reader) fill() {
 
 // quick says whether the text held is worth scanning before more comes:
 // a line was completed since the last scan, and trying an unfinished
-// construct again costs little or is paid for by the new text.
+// construct again is paid for by the text read.
 func (r *Reader) quick() bool {
-	fresh := r.buf[max(r.scanned, r.from):]
-	if bytes.IndexByte(fresh, '\n') < 0 {
+	fresh := len(r.buf) - max(r.scanned, r.from)
+	if r.nl < max(r.scanned, r.from) {
 		return false
 	}
-	return r.pending <= quickPending || 8*len(fresh) >= r.pending
+	if 8*fresh >= r.pending {
+		return true
+	}
+	if r.pending <= quickPending && r.credit >= r.pending {
+		r.credit -= r.pending
+		return true
+	}
+	return false
 }
 
 // step scans the next part of the stream into the queue.
 func (r *Reader) step() {
 	r.fill()
 	end := len(r.buf)
-	if !r.eof {
-		if j := bytes.LastIndexByte(r.buf[r.from:], '\n'); j >= 0 {
-			end = r.from + j + 1
-		}
+	r.s.work++ // the step
+	if !r.eof && r.nl >= r.from {
+		end = r.nl + 1
 	}
 	final := r.eof && end == len(r.buf)
 	s := r.s
@@ -194,7 +213,9 @@ func (r *Reader) drop(p, from int) {
 	for k > 0 && p-k < lookback && r.buf[k-1] != '\n' {
 		k--
 	}
+	r.s.work += p - k
 	if k > 0 {
+		r.s.work += len(r.buf) // counting lines, then moving the rest
 		r.bol = r.buf[k-1] == '\n'
 		r.lines += bytes.Count(r.buf[:k], []byte{'\n'})
 		r.off += k
@@ -203,4 +224,5 @@ func (r *Reader) drop(p, from int) {
 	}
 	r.from = from - k
 	r.scanned = max(r.scanned-k, 0)
+	r.nl = max(r.nl-k, -1)
 }

@@ -107,6 +107,10 @@ type scanner struct {
 	seed    maphash.Seed
 	seen    map[dupKey]int
 	indexed int // findings from conFirst on that are in seen
+
+	// work counts the bytes examined and the parse attempts made, for
+	// the tests that prove the scan linear (see work_test.go).
+	work int
 }
 
 type dupKey struct {
@@ -253,6 +257,7 @@ func (s *scanner) hasPrefix() bool {
 		b := s.topView.b
 		lo := max(s.lastEnd, s.conStart-lookback, 0)
 		for i := s.conStart - 1; i >= lo; i-- {
+			s.work++
 			c := b[i]
 			if c == '\n' {
 				break
@@ -269,9 +274,12 @@ func (s *scanner) hasPrefix() bool {
 // offer reports v.b[st:en], an envelope candidate whose text after
 // unwrapping is raw. It returns whether it was taken as an envelope; a
 // broken one is reported with its error but not taken, so that its members
-// are still searched.
-func (s *scanner) offer(v *view, st, en int, raw []byte, via []string, notes []string) bool {
+// are still searched. The finding keeps raw itself when owned is set, else a
+// copy; cost is how much of raw the envelope parser may read, null the
+// first kind member of raw set to null, if any.
+func (s *scanner) offer(v *view, st, en int, raw []byte, owned bool, cost int, null keySet, via []string, notes []string) bool {
 	start, end := v.span(st, en)
+	s.work += 1 + cost // the lookup and the parse
 	if f := s.found(start, end, raw); f != nil {
 		return f.Envelope != nil
 	}
@@ -282,11 +290,11 @@ func (s *scanner) offer(v *view, st, en int, raw []byte, via []string, notes []s
 	case err == nil && env.Kind == 0:
 		// A candidate always has action, rsp_code or rep_code: codec
 		// reads a null one as absent, which leaves no kind.
-		env, err = nil, noKind(raw)
+		env, err = nil, noKind(null)
 	case err != nil:
 		env = nil
 		if errors.Is(err, codec.ErrMissingField) {
-			if nerr := nullKind(raw); nerr != nil {
+			if nerr := nullKind(null); nerr != nil {
 				err = nerr
 			}
 		}
@@ -297,20 +305,28 @@ func (s *scanner) offer(v *view, st, en int, raw []byte, via []string, notes []s
 	} else if len(via) > 0 {
 		full = appendVia(via)
 	}
-	s.out = append(s.out, Found{Envelope: env, Err: err, Raw: bytes.Clone(raw), Start: start, End: end, Via: full, Notes: notes})
+	if !owned {
+		s.work += len(raw)
+		raw = bytes.Clone(raw)
+	}
+	s.out = append(s.out, Found{Envelope: env, Err: err, Raw: raw, Start: start, End: end, Via: full, Notes: notes})
 	return env != nil
 }
 
 // found returns the finding of the current construct with the span
 // [start, end) and the text raw, if there is one: the same envelope found
 // through two wrappings. A construct with more than a few findings has
-// them indexed, so that the search stays linear.
+// them indexed by span, length and ends of the text, so that the search
+// stays linear however long and nested the findings are.
 func (s *scanner) found(start, end int, raw []byte) *Found {
 	prior := s.out[s.conFirst:]
 	if len(prior) <= 8 {
 		for i := range prior {
-			if f := &prior[i]; f.Start == start && f.End == end && bytes.Equal(f.Raw, raw) {
-				return f
+			if f := &prior[i]; f.Start == start && f.End == end && len(f.Raw) == len(raw) {
+				s.work += len(raw)
+				if bytes.Equal(f.Raw, raw) {
+					return f
+				}
 			}
 		}
 		return nil
@@ -320,17 +336,30 @@ func (s *scanner) found(start, end int, raw []byte) *Found {
 	}
 	for ; s.indexed < len(prior); s.indexed++ {
 		f := &prior[s.indexed]
-		s.seen[dupKey{f.Start, f.End, maphash.Bytes(s.seed, f.Raw)}] = s.indexed
+		s.seen[dupKey{f.Start, f.End, s.rawSum(f.Raw)}] = s.indexed
 	}
-	if i, ok := s.seen[dupKey{start, end, maphash.Bytes(s.seed, raw)}]; ok && bytes.Equal(prior[i].Raw, raw) {
-		return &prior[i]
+	if i, ok := s.seen[dupKey{start, end, s.rawSum(raw)}]; ok {
+		s.work += len(raw)
+		if bytes.Equal(prior[i].Raw, raw) {
+			return &prior[i]
+		}
 	}
 	return nil
 }
 
-// noKind returns the error for an envelope of unknown kind.
-func noKind(raw []byte) error {
-	if err := nullKind(raw); err != nil {
+// rawSum hashes the length and the ends of raw, in constant time.
+func (s *scanner) rawSum(raw []byte) uint64 {
+	const ends = 32
+	if len(raw) <= 2*ends {
+		return maphash.Bytes(s.seed, raw)
+	}
+	return maphash.Bytes(s.seed, raw[:ends]) ^ 3*maphash.Bytes(s.seed, raw[len(raw)-ends:]) ^ uint64(len(raw))
+}
+
+// noKind returns the error for an envelope of unknown kind, whose first
+// kind member set to null is null (0 if none).
+func noKind(null keySet) error {
+	if err := nullKind(null); err != nil {
 		return err
 	}
 	return &codec.Error{
@@ -341,33 +370,28 @@ func noKind(raw []byte) error {
 	}
 }
 
-// nullKind returns the error for an envelope whose kind member (action,
-// rsp_code or rep_code) is null, or nil when none is.
-func nullKind(raw []byte) error {
-	o, err := codec.ParseObject(raw)
-	if err != nil {
+// nullKind returns the error for an envelope whose kind member null
+// (action, rsp_code or rep_code) is null, or nil when null is 0.
+func nullKind(null keySet) error {
+	var name, hint string
+	switch null {
+	case kAction:
+		name, hint = "action", "a request names its action as a string, such as \"ACTIVEPAY\": the sender left it unset"
+	case kRspCode, kRepCode:
+		name = "rsp_code"
+		if null == kRepCode {
+			name = "rep_code"
+		}
+		hint = "a response or callback carries its code as a string, such as \"SUCCESS\": the sender left it unset"
+	default:
 		return nil
 	}
-	for _, m := range o.Members {
-		if m.Value.Kind != codec.KindNull {
-			continue
-		}
-		hint := "a response or callback carries its code as a string, such as \"SUCCESS\": the sender left it unset"
-		switch m.Key {
-		case "action":
-			hint = "a request names its action as a string, such as \"ACTIVEPAY\": the sender left it unset"
-		case "rsp_code", "rep_code":
-		default:
-			continue
-		}
-		return &codec.Error{
-			Layer: codec.LayerEnvelope,
-			Err:   codec.ErrMissingField,
-			What:  "the member \"" + m.Key + "\" is null, so the message is neither a request nor a response",
-			Hint:  hint,
-		}
+	return &codec.Error{
+		Layer: codec.LayerEnvelope,
+		Err:   codec.ErrMissingField,
+		What:  "the member \"" + name + "\" is null, so the message is neither a request nor a response",
+		Hint:  hint,
 	}
-	return nil
 }
 
 // number fills Line for the findings from out[first:], whose offsets are
@@ -376,6 +400,7 @@ func (s *scanner) number(b []byte, base, first, lineBase int) {
 	pos, line := 0, lineBase+1
 	for i := first; i < len(s.out); i++ {
 		rel := min(max(s.out[i].Start-base, 0), len(b))
+		s.work += max(rel-pos, pos-rel)
 		if rel >= pos {
 			line += bytes.Count(b[pos:rel], []byte{'\n'})
 		} else {
@@ -387,10 +412,12 @@ func (s *scanner) number(b []byte, base, first, lineBase int) {
 }
 
 // textState holds what one scan of a view learnt about positions it has
-// not reached yet: object starts known to fail, and a line end.
+// not reached yet: object starts known to fail, command words known to
+// start no data (see curlTails), and a line end.
 type textState struct {
-	obj, esc, curl map[int]struct{}
-	lineEnd        int // the end of the line of the last escaped object tried
+	obj, esc map[int]struct{}
+	curl     curlTails
+	lineEnd  int // the end of the line of the last escaped object tried
 }
 
 func mark(m *map[int]struct{}, p int) {
@@ -452,6 +479,7 @@ func (s *scanner) scanView(v *view, from int) int {
 		if cl&clBrace != 0 {
 			next, more := s.atBrace(v, i, &ts)
 			if more {
+				s.work += i - from
 				return s.retract(i)
 			}
 			i = next
@@ -461,6 +489,7 @@ func (s *scanner) scanView(v *view, from int) int {
 			s.begin(v, i, false)
 			next, more, ok := s.tryHTTP(v, i)
 			if more {
+				s.work += i - from
 				return s.retract(i)
 			}
 			if ok {
@@ -475,10 +504,12 @@ func (s *scanner) scanView(v *view, from int) int {
 		}
 		next, more := s.atWord(v, i, &ts)
 		if more {
+			s.work += i - from
 			return s.retract(i)
 		}
 		i = next
 	}
+	s.work += len(b) - from
 	return -1
 }
 
@@ -499,6 +530,7 @@ func (s *scanner) atBrace(v *view, p int, ts *textState) (next int, more bool) {
 	for j < len(b) && (b[j] == ' ' || b[j] == '\n' || b[j] == '\r' || b[j] == '\t') {
 		j++
 	}
+	s.work += j - p
 	if j < len(b) && b[j] != '"' && b[j] != '}' {
 		// Not an object; perhaps an escaped one.
 		if b[j] == '\\' && j == p+1 {
@@ -542,7 +574,7 @@ func (s *scanner) atWord(v *view, p int, ts *textState) (next int, more bool) {
 	b := v.b
 	switch b[p] {
 	case 'c':
-		if !marked(ts.curl, p) {
+		{
 			s.begin(v, p, false)
 			next, more, ok := s.tryCurl(v, p, ts)
 			if more {
