@@ -10,7 +10,7 @@ package codec
 //   - envelope.go: ParseEnvelope, Envelope.Seal, Envelope.Open,
 //     Envelope.MarshalJSON;
 //   - open.go: Seal and DecodeBody (one HTTP body under the strict rules);
-//   - digest.go: ParseRule;
+//   - rule.go: ParseRule and Presets;
 //   - errors.go: the limits, the sentinel errors and *Error, and Quote
 //     and Escape, which keep text a sender controls from reaching a
 //     terminal or a log raw in any message.
@@ -20,8 +20,9 @@ package codec
 // message built or read with them alone is not checked as Seal and Open
 // check it:
 //
-//   - digest.go and rules.go: SortedValues (step 1, the md5 input under
-//     each value rule), Digest (step 2), Verify (the md5 check);
+//   - digest.go and the rule*.go files: SortedValues (step 1, the md5
+//     input under each value rule), Digest (step 2), Verify (the md5
+//     check, rulesearch.go);
 //   - crypto.go: AESKey (step 3), EncryptData and DecryptData (step 4,
 //     AES-128-ECB/PKCS#7 and Base64).
 //
@@ -66,10 +67,14 @@ type Object struct {
 
 // Rule names a convention for rendering non-string values and ordering keys
 // when building the md5 input. The documented scheme defines only string
-// values; senders disagree on everything else (see the package doc).
+// values; senders disagree on everything else (see the package doc). A
+// Rule is a preset name (the constants below and RuleJackson, RuleJSDot0,
+// RuleJSJoin) or a combination of independent dimensions, such as
+// "numbers=dot0,ints=number,bool=text,null=empty,nested=json,keys=utf16"
+// (see ParseRule, which also gives every combination one spelling).
 type Rule string
 
-// The known sender rules. RuleStrings is the documented scheme: every value
+// The first sender rules. RuleStrings is the documented scheme: every value
 // must be a string and keys sort by their UTF-8 bytes.
 const (
 	RuleStrings  Rule = "strings"
@@ -111,7 +116,8 @@ type Envelope struct {
 	Extra   []Member
 }
 
-// RuleDigest is the md5 input and digest computed under one rule.
+// RuleDigest is the md5 input and digest computed under one rule (a preset
+// or a combination).
 type RuleDigest struct {
 	Rule  Rule
 	Input string // the sorted, concatenated values
@@ -124,10 +130,20 @@ type RuleDigest struct {
 type Verification struct {
 	// Verified is true when at least one rule reproduces the envelope md5.
 	Verified bool
-	// Rule is the first matching rule: RuleStrings whenever every value is
-	// a string and keys are plain, else the sender rule that matched.
+	// Rule is the first matching preset: RuleStrings whenever every value
+	// is a string and keys are plain, else the first preset (in the order
+	// of Presets) that matched; when no preset matched, the combination
+	// that did (as Combination).
 	Rule Rule
-	// Rules lists every rule tried, in the order tried.
+	// Presets lists every preset that reproduces the md5, in the order of
+	// Presets(); only RuleStrings when every value is a string and keys
+	// are plain (every sender agrees then). Empty when no preset matched.
+	Presets []Rule
+	// Combination is the combination of dimensions that reproduced the md5
+	// when no preset did, spelled as ParseRule spells it; empty otherwise.
+	Combination Rule
+	// Rules lists the digest of every preset tried, in the order tried,
+	// then the matching combination, if one was found.
 	Rules []RuleDigest
 }
 

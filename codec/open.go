@@ -17,20 +17,16 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 	if signKey == "" {
 		return "", "", emptyKey()
 	}
-	if r == "" {
-		r = RuleStrings
-	}
-	switch r {
-	case RuleStrings, RuleJS, RuleCryptoJS, RulePHP, RuleJava:
-	default:
-		return "", "", unknownRule(r)
+	sp, e := specOf(r)
+	if e != nil {
+		return "", "", e
 	}
 	if e := o.check(LayerEncode, false); e != nil {
 		return "", "", e
 	}
 	bp := getBuf()
 	defer putBuf(bp)
-	in, e := appendInput((*bp)[:0], o, r)
+	in, e := appendInput((*bp)[:0], o, &sp)
 	*bp = in
 	if e != nil {
 		return "", "", e
@@ -65,7 +61,7 @@ type message struct {
 	env   Envelope
 	op    Opened
 	obj   Object
-	rules [1]RuleDigest
+	vs    verifyScratch
 	loose bool // the Base64 was not canonical
 }
 
@@ -198,8 +194,9 @@ func (a *attempt) finish(md5, keyMD5 string, uppercased bool, m *message) (*Open
 		MD5Uppercased: uppercased,
 		AESKey:        string(a.key[:]),
 		Padding:       a.pad,
-		Verification:  verify(&m.obj, md5, &m.rules),
 	}
+	var hashes int
+	op.Verification = verify(&m.obj, md5, &m.vs, &hashes)
 	if !op.Verified {
 		return op, mismatch(op, md5)
 	}
@@ -209,6 +206,7 @@ func (a *attempt) finish(md5, keyMD5 string, uppercased bool, m *message) (*Open
 func mismatch(op *Opened, md5 string) *Error {
 	var b strings.Builder
 	b.WriteString("the data decrypted cleanly but no rule reproduces the md5 " + Quote(md5, 40) + ": ")
+	searched := false
 	for i, d := range op.Rules {
 		if i > 0 {
 			b.WriteString(", ")
@@ -217,11 +215,15 @@ func mismatch(op *Opened, md5 string) *Error {
 		var e *Error
 		if errors.As(d.Err, &e) && e.Err == ErrNonString {
 			b.WriteString("nothing (non-string values)")
+			searched = true
 		} else if d.Err != nil {
 			b.WriteString("nothing (" + d.Err.Error() + ")")
 		} else {
 			b.WriteString(d.MD5)
 		}
+	}
+	if searched {
+		b.WriteString("; no combination of the value dimensions does either")
 	}
 	return newErr(LayerVerify, ErrMD5Mismatch, b.String(),
 		"the data was tampered with, the sender uses another value rule, or this is a truncated copy: do not act on it before the sender confirms it")
