@@ -34,7 +34,7 @@ func TestPowerFeatures(t *testing.T) {
 	genuine := callback(merchantID, v.Ciphertext, v.MD5)
 
 	b.run(t, "open the workbench", chromedp.Navigate(srv.URL+"/keys"), appReady())
-	addProfile(t, b, label, merchantID, v.SignKey)
+	addFirstProfile(t, b, label, merchantID, v.SignKey)
 
 	t.Run("window.ottpay decodes and encodes from a page script", func(t *testing.T) {
 		arg := func(x any) string {
@@ -223,7 +223,7 @@ func TestPowerFeatures(t *testing.T) {
 		}
 		b2 := startBrowser(outer, outer.TempDir(), ev)
 		b2.run(t, "second profile", chromedp.Navigate(srv.URL+"/keys"), appReady())
-		addProfile(t, b2, "Receiver's copy", merchantID, v.SignKey)
+		addFirstProfile(t, b2, "Receiver's copy", merchantID, v.SignKey)
 		var pasted, note string
 		b2.run(t, "open the link",
 			chromedp.Navigate(shared),
@@ -246,8 +246,10 @@ func TestPowerFeatures(t *testing.T) {
 	})
 }
 
-// addProfile adds a merchant profile on the Keys page.
-func addProfile(t *testing.T, b *browser, label, merchant, key string) {
+// addFirstProfile adds the first merchant profile of a browser profile on
+// the Keys page, choosing on the passphrase prompt to keep the key
+// unencrypted.
+func addFirstProfile(t *testing.T, b *browser, label, merchant, key string) {
 	t.Helper()
 	b.run(t, "add a profile",
 		click("#nav-keys"),
@@ -256,6 +258,8 @@ func addProfile(t *testing.T, b *browser, label, merchant, key string) {
 		setValue("#profile-merchant", merchant),
 		setValue("#profile-key", key),
 		click("#profile-save"),
+		waitText("#protect-warning", "stored in clear"),
+		click("#profile-save-plain"),
 		waitText("#keys-status", "added"),
 		visible(`#profiles tr[data-merchant="`+merchant+`"]`),
 	)

@@ -101,3 +101,63 @@ func TestStaticSiteUnderASubPath(t *testing.T) {
 		}
 	}
 }
+
+// TestStaticSiteOnAPlainFileServer serves the static build under /ottpay
+// with Go's plain http.FileServer, which knows nothing of .html
+// extensions: every page loads by its path (from name/index.html) and the
+// app starts on it. Framed by another page, the site refuses to run.
+func TestStaticSiteOnAPlainFileServer(t *testing.T) {
+	root, bin := build(t)
+	dir := t.TempDir()
+	dist := filepath.Join(dir, "ottpay")
+	out, err := exec.Command(bin, "-root", root, "-static", dist, "-prefix", "/ottpay").CombinedOutput()
+	if err != nil {
+		t.Fatalf("writing the static website: %v\n%s", err, out)
+	}
+	// A page of the same host that frames the workbench.
+	framer := `<!DOCTYPE html><title>framer</title><iframe id="victim" src="/ottpay/keys" width="800" height="600"></iframe>`
+	if err := os.WriteFile(filepath.Join(dir, "framer.html"), []byte(framer), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := &http.Server{Handler: http.FileServer(http.Dir(dir))}
+	go host.Serve(ln)
+	t.Cleanup(func() { host.Close() })
+	origin := "http://" + ln.Addr().String()
+
+	ev := &events{}
+	b := startBrowser(t, t.TempDir(), ev)
+	for _, p := range []struct{ path, ready string }{
+		{"/ottpay/keys", "#profile-form"},
+		{"/ottpay/construct", "#nav-construct.active"},
+		{"/ottpay/batch", "#batch"},
+		{"/ottpay/", "#paste"},
+	} {
+		var location string
+		b.run(t, "deep link "+p.path,
+			chromedp.Navigate(origin+p.path),
+			appReady(),
+			visible(p.ready),
+			store(chromedp.Location(), &location),
+		)
+		if want := origin + p.path; location != want {
+			t.Errorf("%s: the address reads %s, want %s", p.path, location, want)
+		}
+	}
+	var framed bool
+	var appInFrame bool
+	b.run(t, "framed",
+		chromedp.Navigate(origin+"/framer.html"),
+		poll(`(() => { const d = document.getElementById("victim").contentDocument; return !!(d && d.getElementById("framed")); })()`, "the framed page to refuse"),
+		store(chromedp.Evaluate[bool](`!!document.getElementById("victim").contentDocument.getElementById("framed")`), &framed),
+		// Time for an app that was not stopped to start.
+		eval(`new Promise(r => setTimeout(() => r(true), 1500))`),
+		store(chromedp.Evaluate[bool](`(() => { const w = document.getElementById("victim").contentWindow; return !!(w.ottpay || w.Go || w.goappNav || w.document.getElementById("paste") || w.document.getElementById("profile-form")); })()`), &appInFrame),
+	)
+	if !framed || appInFrame {
+		t.Errorf("framed: refusal shown %v, app running in the frame %v", framed, appInFrame)
+	}
+}

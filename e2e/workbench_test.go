@@ -58,6 +58,9 @@ func TestWorkbench(t *testing.T) {
 			click("#profile-clean-key"),
 			poll(`document.querySelector("#profile-clean-key") === null`, "the key to be cleaned"),
 			click("#profile-save"),
+			// The first key: keeping it unencrypted is an explicit choice.
+			waitText("#protect-warning", "stored in clear"),
+			click("#profile-save-plain"),
 			waitText("#keys-status", "added"),
 			textOf(`#profiles tr[data-merchant="`+merchantID+`"] .masked`, &masked),
 		)
