@@ -345,8 +345,24 @@ func (r *Report) opened(o *codec.Opened, err error, c candidate, search bool, me
 	if o.Verified {
 		r.Verified = true
 		r.Rule = string(o.Rule)
-		if o.Rule != codec.RuleStrings {
+		r.Combination = string(o.Combination)
+		if len(o.Presets) > 1 {
+			r.Rules = make([]string, len(o.Presets))
+			for i, p := range o.Presets {
+				r.Rules[i] = string(p)
+			}
+		}
+		switch {
+		case o.Combination != "":
+			r.warn("the md5 matches no preset sender rule, only the combination " + string(o.Combination) + " (ottpay encode --values takes it): the data has values that are not strings, which the documented scheme does not define")
+		case o.Rule != codec.RuleStrings && len(o.Presets) == 1:
 			r.warn("the md5 matches only under the " + string(o.Rule) + " rule (" + ruleWords(o.Rule) + "): the data has values that are not strings or keys that sort differently between senders, which the documented scheme does not define")
+		case o.Rule != codec.RuleStrings || len(o.Presets) > 1:
+			var others []string
+			for _, p := range o.Presets[1:] {
+				others = append(others, string(p))
+			}
+			r.warn("the md5 matches under the " + string(o.Rule) + " rule (" + ruleWords(o.Rule) + ") and equally under " + strings.Join(others, ", ") + ": the data has values that are not strings or keys that sort differently between senders, which the documented scheme does not define")
 		}
 	} else {
 		if err == nil || !errors.Is(err, codec.ErrMD5Mismatch) {
@@ -401,6 +417,14 @@ func ruleWords(r codec.Rule) string {
 		return "PHP ksort order and string conversion"
 	case codec.RuleJava:
 		return "Java Gson numbers and TreeMap order, as the OTT Pay Java SDK does"
+	case codec.RuleJackson:
+		return "Java Jackson: integers kept, Map.toString, TreeMap order"
+	case codec.RuleJSDot0:
+		return "\".0\" appended to numbers, null as empty, nested values as JSON"
+	case codec.RuleJSJoin:
+		return "JavaScript string concatenation: [object Object], arrays comma-joined, null as empty"
+	case codec.RuleStrings:
+		return "the documented scheme"
 	}
 	return "a sender convention"
 }

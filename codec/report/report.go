@@ -43,7 +43,8 @@ type Report struct {
 	// one of the known sender rules.
 	Verified bool `json:"verified"`
 	// Rule is the sender rule that reproduced the md5 ("strings" for the
-	// documented scheme); empty when the md5 did not verify.
+	// documented scheme): the first matching preset, else the matching
+	// combination of value dimensions; empty when the md5 did not verify.
 	Rule string `json:"rule"`
 	// Data is the decrypted transaction data in its original member
 	// order; nil (JSON null) when nothing was decrypted.
@@ -69,6 +70,13 @@ type Report struct {
 	// Via says how the envelope was wrapped in the input, outermost
 	// first (see scan.Found).
 	Via []string `json:"via,omitempty"`
+	// Rules lists every preset that reproduced the md5 when more than one
+	// did (Rule is the first of them).
+	Rules []string `json:"rules,omitempty"`
+	// Combination is the combination of value dimensions that reproduced
+	// the md5 when no preset did (Rule is then the same text), as
+	// ottpay encode --values takes it.
+	Combination string `json:"combination,omitempty"`
 
 	// Start and End are the byte offsets of the envelope in the input.
 	Start int `json:"-"`
@@ -208,6 +216,20 @@ func (r *Report) AppendJSON(dst []byte) []byte {
 			dst = appendString(dst, v)
 		}
 		dst = append(dst, ']')
+	}
+	if len(r.Rules) > 0 {
+		dst = append(dst, `,"rules":[`...)
+		for i, v := range r.Rules {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, v)
+		}
+		dst = append(dst, ']')
+	}
+	if r.Combination != "" {
+		dst = append(dst, `,"combination":`...)
+		dst = appendString(dst, r.Combination)
 	}
 	return append(dst, '}')
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -195,6 +196,7 @@ func TestReportJSONMatchesStructTags(t *testing.T) {
 		MD5: "5", Verified: true, Rule: "js", Data: &codec.Object{},
 		Warnings: []string{"w1", "w2"}, Error: "e", Key: "k", RspMeaning: "rm",
 		MD5Uppercased: true, Line: 7, Via: []string{"log-line", "json"},
+		Rules: []string{"js", "php"}, Combination: "numbers=js,ints=keep,bool=text,null=null,nested=json,keys=utf16",
 	}
 	r.Data.SetString("b", "2")
 	r.Data.SetString("a", "1")
@@ -509,6 +511,9 @@ func TestNonStringValuesVerifyUnderTheirSenderRule(t *testing.T) {
 			if err != nil || !strings.EqualFold(d, r.MD5) || r.Rule == "strings" {
 				t.Errorf("rule %q gives md5 %s (%v), want a sender rule reproducing %s", r.Rule, d, err, r.MD5)
 			}
+			if r.Rule != string(rule) && !slices.Contains(r.Rules, string(rule)) {
+				t.Errorf("sealed under %s, reported as rule %q, rules %q", rule, r.Rule, r.Rules)
+			}
 			if !hasWarning(r, r.Rule+" rule") {
 				t.Errorf("warnings %q do not name the %s rule", r.Warnings, r.Rule)
 			}
@@ -673,5 +678,36 @@ func TestWithoutKeysTheMessageIsStillChecked(t *testing.T) {
 	r = report.DecodeBody([]byte(v.Envelope), report.Keys{})
 	if !errors.Is(r.Err, report.ErrNoKey) || r.Kind != "callback" {
 		t.Errorf("sound body without keys: kind %q error %v, want ErrNoKey", r.Kind, r.Err)
+	}
+}
+
+// A message whose md5 no preset reproduces but a combination of value
+// dimensions does (the Gson SDK's decipher path: null appended as "null",
+// nested maps as Map.toString with their null members) verifies, and the
+// report names the combination, which encode --values takes back.
+func TestCombinationIsReported(t *testing.T) {
+	const key = "A8B5FE540E38A5A9"
+	o, err := codec.ParseObject([]byte(`{"amount":100,"coupon":null,"item":{"qty":2,"note":null}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule, err := codec.ParseRule("java,null=null,nested=java")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &codec.Envelope{Kind: codec.Response, RspCode: "SUCCESS", RspMsg: "success", RspCodeName: "rsp_code"}
+	if err := e.Seal(o, key, rule); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := e.MarshalJSON()
+	r := decodeOne(t, string(text), report.SingleKey(key))
+	if r.Outcome() != report.Verified || r.Rule != string(rule) || r.Combination != string(rule) || len(r.Rules) != 0 {
+		t.Fatalf("outcome %v rule %q combination %q rules %q, want verified under %s", r.Outcome(), r.Rule, r.Combination, r.Rules, rule)
+	}
+	if !hasWarning(r, "only the combination "+string(rule)) {
+		t.Errorf("warnings %q do not name the combination", r.Warnings)
+	}
+	if b := r.AppendJSON(nil); !strings.Contains(string(b), `,"combination":"`+string(rule)+`"}`) {
+		t.Errorf("report JSON %s lacks the combination", b)
 	}
 }
