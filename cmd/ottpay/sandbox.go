@@ -54,6 +54,7 @@ func serveSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	autoPay := fs.Duration("auto-pay", 0, "pay every order by itself after this delay")
 	values := fs.String("values", "strings", "send as this sender: strings, js, php or java")
 	remote := fs.Bool("allow-remote", false, "allow a non-loopback --addr and callbacks to other hosts")
+	dataDir := fs.String("data", "", "keep orders and callbacks in DIR/sandbox.db, so a restart resumes them (default: in memory)")
 	if status, done := parseFlags(fs, args, stdout, stderr); done {
 		return status
 	}
@@ -91,6 +92,14 @@ func serveSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usage(stderr, fmt.Sprintf("--values is %q; use strings, js, php or java", *values))
 	}
 	o.Rule = rule
+	if *dataDir != "" {
+		st, status := openSandboxData(*dataDir, stderr)
+		if st == nil {
+			return status
+		}
+		defer st.Close() // after sb.Close, deferred below
+		o.Store = st
+	}
 	sb, err := sandbox.New(o)
 	switch {
 	case errors.Is(err, sandbox.ErrNotLoopback):
