@@ -10,7 +10,6 @@ import (
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/catalog"
-	"github.com/ottpay-toolkit/ottpay/codec/report"
 )
 
 // cmdEncode implements "ottpay encode".
@@ -23,7 +22,8 @@ func cmdEncode(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv 
 		response = fs.Bool("response", false, "make a response (a callback with --merchant)")
 		code     = fs.String("code", "", "rsp_code of a response")
 		msg      = fs.String("msg", "", "rsp_msg of a response")
-		values   = fs.String("values", "", "rule for non-string values: js, cryptojs, php or java")
+		values   = fs.String("values", "", "rule for non-string values: a preset (js, cryptojs, php, java, jackson, jsdot0, jsjoin) or a combination such as numbers=dot0,ints=number,bool=text,null=empty,nested=json,keys=utf16")
+		quiet    = fs.Bool("quiet", false, "print no warnings")
 		kf       keyFlags
 	)
 	kf.register(fs)
@@ -61,7 +61,11 @@ func cmdEncode(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv 
 	if *values != "" {
 		r, err := codec.ParseRule(*values)
 		if err != nil {
-			return usage(stderr, "--values "+strconv.Quote(*values)+" is not a rule; use js, cryptojs, php or java")
+			var ce *codec.Error
+			if errors.As(err, &ce) {
+				return usage(stderr, "--values: "+ce.What+"; "+ce.Hint)
+			}
+			return usage(stderr, "--values: "+err.Error())
 		}
 		rule = r
 	}
@@ -103,7 +107,9 @@ func cmdEncode(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv 
 	if err != nil {
 		return failf(stderr, exitFailed, "cannot write the envelope: "+err.Error(), "")
 	}
-	encodeWarnings(stderr, e, data, rule)
+	if !*quiet {
+		encodeWarnings(stderr, e, data, rule)
+	}
 	out = append(out, '\n')
 	if _, err := stdout.Write(out); err != nil {
 		return failf(stderr, exitFailed, "cannot write the envelope: "+err.Error(), "")
@@ -135,7 +141,7 @@ func encodeWarnings(stderr io.Writer, e *codec.Envelope, data *codec.Object, rul
 		}
 	}
 	if e.Kind == codec.Request {
-		for _, w := range report.RequestWarnings(e.Action, data) {
+		if w := catalogueSummary(e.Action, data); w != "" {
 			warnf(stderr, "%s", w)
 		}
 		return
@@ -143,4 +149,47 @@ func encodeWarnings(stderr io.Writer, e *codec.Envelope, data *codec.Object, rul
 	if _, ok := catalog.ResponseCode(e.RspCode); !ok {
 		warnf(stderr, "rsp_code %q is not in Appendix B (run 'ottpay explain --list')", e.RspCode)
 	}
+}
+
+// catalogueSummary is the one line that sums up the catalogue's errors and
+// warnings about request data: the missing required fields and the
+// undocumented ones by name, any other finding in full; "" when there is
+// nothing to say. decode's report lists each finding as a sentence.
+func catalogueSummary(action string, data *codec.Object) string {
+	a, problems, ok := catalog.Match(action, codec.Request, data)
+	if !ok {
+		return "action " + codec.Quote(action, 40) + " is not in the catalogue of documented actions, so its data was not checked"
+	}
+	var missing, unknown, other []string
+	for _, p := range problems {
+		if p.Severity != catalog.Error && p.Severity != catalog.Warning {
+			continue
+		}
+		_, present := data.Get(p.Field)
+		_, documented := a.Field(codec.Request, p.Field)
+		switch {
+		case p.Severity == catalog.Error && !present:
+			missing = append(missing, p.Field)
+		case p.Severity == catalog.Warning && !documented && !strings.Contains(p.Message, "did you mean"):
+			unknown = append(unknown, codec.Quote(p.Field, 40))
+		default:
+			other = append(other, p.Message)
+		}
+	}
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "missing required "+strings.Join(missing, ", "))
+	}
+	if len(unknown) > 0 {
+		parts = append(parts, "not documented "+strings.Join(unknown, ", "))
+	}
+	parts = append(parts, other...)
+	if len(parts) == 0 {
+		return ""
+	}
+	name := a.Name
+	if a.Variant != "" {
+		name += " (" + a.Variant + ")"
+	}
+	return "catalogue: " + name + " request data: " + strings.Join(parts, "; ") + " (ottpay explain " + a.Name + " lists the fields)"
 }

@@ -35,16 +35,31 @@ Commands:
   call     send one request (transaction data on stdin) and print the verified answer
   help     print this text (also -h, --help)
 
-ottpay encode --merchant ID --action ACTION [--version 1.0] [--values RULE]
+ottpay encode --merchant ID --action ACTION [--version 1.0] [--values RULE] [--quiet]
     Reads the transaction data JSON object on stdin and prints the request
     envelope as one line of JSON: {"action","version","merchant_id","data","md5"}.
-ottpay encode --response --code RSP_CODE --msg RSP_MSG [--merchant ID] [--values RULE]
+    What the catalogue finds in the data (missing required fields, fields
+    it does not document) is summed up in one warning line on stderr.
+ottpay encode --response --code RSP_CODE --msg RSP_MSG [--merchant ID] [--values RULE] [--quiet]
     Prints a response envelope {"rsp_code","rsp_msg","data","md5"}; with
     --merchant, a callback (the response members plus merchant_id).
-  --values js|cryptojs|php|java
+  --values RULE
     The sender rule for hashing values that are not strings. Without it every
     value must be a string, as the documented scheme defines (write 100 as
-    "100"). Receivers that follow another rule will not verify such a message.
+    "100"): a number, boolean, null or nested value is refused, exit 1.
+    Receivers that follow another rule will not verify such a message. RULE
+    is a preset: js, cryptojs, php, java (Gson), jackson, jsdot0 (".0"
+    numbers, null as "", nested JSON), jsjoin ([object Object]); or a
+    combination of dimensions, all six or a preset followed by changes:
+      numbers=raw|js|dot0|java|php  ints=number|keep  bool=text|php
+      null=empty|null|omit  nested=json|js|java|gson|php  keys=bytes|utf16|php
+    e.g. --values numbers=dot0,ints=number,bool=text,null=empty,nested=json,keys=utf16
+    or --values java,null=null,nested=java. decode names the rule it finds.
+  --quiet
+    Print no warnings on stderr (errors are still printed).
+  Exit status: 0 the envelope was printed; 1 the data could not be signed
+  (not one JSON object, a non-string value without --values, too large);
+  2 bad flags, an unknown --values rule, or no usable sign key.
 
 ottpay decode [--strict]
     Reads stdin and finds every envelope in it: raw or pretty-printed bodies,
@@ -54,7 +69,9 @@ ottpay decode [--strict]
       {"kind","action","version","merchant_id","rsp_code","rsp_msg","md5",
        "verified","rule","data","warnings"}
     where data is the decrypted object in its original member order, rule the
-    sender rule that reproduced the md5, plus "error" (what failed and the
+    sender rule that reproduced the md5 (the first matching preset, else the
+    matching combination), plus "rules" (every matching preset, when several
+    match), "combination" (when no preset matches), "error" (what failed and the
     likely cause), "key" (the merchant_id of the key that worked, from
     --keys), "rsp_meaning", "md5_uppercased", "line" and "via" when they
     apply. Large logs stream through in bounded memory on every core.
