@@ -64,10 +64,15 @@
 // senders disagree on how values render and keys sort (numbers as 100,
 // 100.0 or 1.0E7; true as "true" or "1"; null as "", "null" or nothing;
 // integer-like keys in PHP's numeric order). RuleStrings, the documented
-// scheme, refuses non-string values with ErrNonString; the rules RuleJS,
-// RuleCryptoJS, RulePHP and RuleJava reproduce the known senders (see
-// SortedValues). Verify tries the rules that can differ and reports which
-// one reproduced the md5; when none does, the message is not verified.
+// scheme, refuses non-string values with ErrNonString; the presets RuleJS,
+// RuleCryptoJS, RulePHP, RuleJava, RuleJackson, RuleJSDot0 and RuleJSJoin
+// reproduce the known senders (see SortedValues), and any other sender is
+// a combination of the six dimensions in which they differ (numbers,
+// ints, bool, null, nested, keys; see ParseRule). Verify tries the presets
+// and names every one that reproduces the md5; when none does, it searches
+// the combinations (bounded, only in the dimensions that change the
+// object's md5 input) and names the one that does; when none does, the
+// message is not verified.
 // The rules cover values and key order only: the sign key is always used
 // exactly as given, and a key that works only in another letter case is
 // reported as ErrKeyCase.
