@@ -35,6 +35,8 @@ type Found struct {
 	// set.
 	Err error
 	// Raw is the envelope's JSON text as it was found (after unwrapping).
+	// It may share memory with the Raw of the findings nested in it, so
+	// it is for reading only.
 	Raw []byte
 	// Start and End are byte offsets of the envelope in the input: of its
 	// text when the text is there (perhaps escaped), else of the outermost
