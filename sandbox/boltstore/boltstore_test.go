@@ -59,6 +59,9 @@ func TestReopen(t *testing.T) {
 	if err := st.View(func(sandbox.Tx) error { return nil }); !errors.Is(err, boltstore.ErrClosed) {
 		t.Errorf("View after Close: %v, want ErrClosed", err)
 	}
+	if err := st.Update(func(sandbox.Tx) error { return nil }); !errors.Is(err, boltstore.ErrClosed) {
+		t.Errorf("Update after Close: %v, want ErrClosed", err)
+	}
 
 	st, err = boltstore.Open(path)
 	if err != nil {
