@@ -177,7 +177,19 @@ func Actions() []Action {
 // selects one variant. "CALLBACK" returns the callback entry. An unknown
 // name returns nil.
 func Lookup(name string) []Action {
-	c := load()
+	refs := load().lookup(name)
+	if refs == nil {
+		return nil
+	}
+	out := make([]Action, len(refs))
+	for i, a := range refs {
+		out[i] = copyAction(*a)
+	}
+	return out
+}
+
+// lookup is Lookup without the copies: for reading only.
+func (c *catalog) lookup(name string) []*Action {
 	name, variant, slash := strings.Cut(strings.TrimSpace(name), "/")
 	name, variant = strings.TrimSpace(name), strings.TrimSpace(variant)
 	if slash && variant == "" {
@@ -187,13 +199,19 @@ func Lookup(name string) []Action {
 		if slash {
 			return nil
 		}
-		return []Action{copyAction(c.callback)}
+		return []*Action{&c.callback}
 	}
-	var out []Action
+	return c.variants(name, variant)
+}
+
+// variants returns the stored variants of an action (all of them for an
+// empty variant), without copying: for reading only.
+func (c *catalog) variants(name, variant string) []*Action {
+	var out []*Action
 	for i := range c.actions {
 		a := &c.actions[i]
 		if strings.EqualFold(a.Name, name) && (variant == "" || strings.EqualFold(a.Variant, variant)) {
-			out = append(out, copyAction(*a))
+			out = append(out, a)
 		}
 	}
 	return out

@@ -153,14 +153,14 @@ func CheckField(a Action, kind codec.EnvelopeKind, name string, v codec.Value) [
 // the first documented variant on a tie) and returns it with its problems.
 // It returns false for an unknown name.
 func Match(name string, kind codec.EnvelopeKind, data *codec.Object) (Action, []Problem, bool) {
-	variants := Lookup(name)
+	variants := load().lookup(name) // read only: the chosen one is copied
 	if len(variants) == 0 {
 		return Action{}, nil, false
 	}
 	best, bestScore := 0, -1
 	var bestProblems []Problem
 	for i, a := range variants {
-		problems := ValidateData(a, kind, data)
+		problems := ValidateData(*a, kind, data)
 		score := 0
 		for _, p := range problems {
 			switch p.Severity {
@@ -176,7 +176,7 @@ func Match(name string, kind codec.EnvelopeKind, data *codec.Object) (Action, []
 			best, bestScore, bestProblems = i, score, problems
 		}
 	}
-	return variants[best], bestProblems, true
+	return copyAction(*variants[best]), bestProblems, true
 }
 
 func checkValue(kind codec.EnvelopeKind, f *Field, key string, v codec.Value) []Problem {

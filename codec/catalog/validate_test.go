@@ -208,3 +208,23 @@ func BenchmarkValidate(b *testing.B) {
 		Validate(a, data)
 	}
 }
+
+// TestMatchReturnsACopy checks that Match, which reads the variants in
+// place to choose one, still hands out a copy: changing what it returns
+// changes nothing in the catalogue.
+func TestMatchReturnsACopy(t *testing.T) {
+	data := &codec.Object{}
+	data.SetString("order_id", "1")
+	a, _, ok := Match("ACTIVEPAY", codec.Request, data)
+	if !ok || len(a.Request) == 0 {
+		t.Fatal("Match found no ACTIVEPAY variant with request fields")
+	}
+	want := a.Request[0].Name
+	a.Request[0].Name = "changed"
+	a.Notes = append(a.Notes[:0], "changed")
+	for _, v := range Lookup("ACTIVEPAY") {
+		if v.Variant == a.Variant && v.Request[0].Name != want {
+			t.Fatalf("changing Match's result changed the catalogue: field 0 is %q, want %q", v.Request[0].Name, want)
+		}
+	}
+}
