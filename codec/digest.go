@@ -41,7 +41,7 @@ func SortedValues(o *Object, r Rule) (string, error) {
 	}
 	bp := getBuf()
 	defer putBuf(bp)
-	b, err := appendInput((*bp)[:0], o, &s)
+	b, err := appendInput((*bp)[:0], o, s)
 	*bp = b
 	if err != nil {
 		return "", err
@@ -57,7 +57,7 @@ func Digest(o *Object, r Rule) (string, error) {
 	}
 	bp := getBuf()
 	defer putBuf(bp)
-	b, err := appendInput((*bp)[:0], o, &s)
+	b, err := appendInput((*bp)[:0], o, s)
 	*bp = b
 	if err != nil {
 		return "", err

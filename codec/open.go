@@ -26,7 +26,7 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 	}
 	bp := getBuf()
 	defer putBuf(bp)
-	in, e := appendInput((*bp)[:0], o, &sp)
+	in, e := appendInput((*bp)[:0], o, sp)
 	*bp = in
 	if e != nil {
 		return "", "", e
@@ -58,11 +58,13 @@ func emptyKey() *Error {
 
 // message holds, in one allocation, what decoding one body produces.
 type message struct {
-	env   Envelope
-	op    Opened
-	obj   Object
-	vs    verifyScratch
-	loose bool // the Base64 was not canonical
+	env Envelope
+	op  Opened
+	obj Object
+	vs  verifyScratch
+	// hashes counts the md5 computations of the verification.
+	hashes int
+	loose  bool // the Base64 was not canonical
 }
 
 // open decrypts data with the AES key derived from md5 and signKey, parses
@@ -195,8 +197,7 @@ func (a *attempt) finish(md5, keyMD5 string, uppercased bool, m *message) (*Open
 		AESKey:        string(a.key[:]),
 		Padding:       a.pad,
 	}
-	var hashes int
-	op.Verification = verify(&m.obj, md5, &m.vs, &hashes)
+	op.Verification = verify(&m.obj, md5, &m.vs, &m.hashes)
 	if !op.Verified {
 		return op, mismatch(op, md5)
 	}

@@ -274,7 +274,7 @@ func ruleErr(text, why string) *Error {
 func unknownRule(r Rule) *Error { _, err := specOf(r); return err }
 
 // appendValue appends the text s gives the top-level value v.
-func appendValue(dst []byte, v Value, s *spec) ([]byte, *Error) {
+func appendValue(dst []byte, v Value, s spec) ([]byte, *Error) {
 	switch v.Kind {
 	case KindString:
 		return append(dst, v.Text...), nil
@@ -301,7 +301,7 @@ func appendValue(dst []byte, v Value, s *spec) ([]byte, *Error) {
 
 // appendInput appends the md5 input of o under s to dst: the values
 // rendered in key order.
-func appendInput(dst []byte, o *Object, s *spec) ([]byte, *Error) {
+func appendInput(dst []byte, o *Object, s spec) ([]byte, *Error) {
 	var ord order
 	var err *Error
 	switch {
@@ -319,7 +319,7 @@ func appendInput(dst []byte, o *Object, s *spec) ([]byte, *Error) {
 }
 
 // appendOrdered appends the values of o in the order ord under s.
-func appendOrdered(dst []byte, o *Object, s *spec, ord order) ([]byte, *Error) {
+func appendOrdered(dst []byte, o *Object, s spec, ord order) ([]byte, *Error) {
 	for _, i := range ord.idx(len(o.Members)) {
 		m := &o.Members[i]
 		if m.Value.Kind == KindString {

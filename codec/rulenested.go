@@ -14,7 +14,7 @@ import (
 
 // appendNested appends the rendering under s of text, the compact JSON
 // text of a nested object or array.
-func appendNested(dst []byte, text string, s *spec) ([]byte, *Error) {
+func appendNested(dst []byte, text string, s spec) ([]byte, *Error) {
 	style := s.v[dimNested]
 	switch {
 	case style == nestedPHP:
@@ -41,7 +41,7 @@ func appendNested(dst []byte, text string, s *spec) ([]byte, *Error) {
 // nestedWriter renders one nested value as it reads it.
 type nestedWriter struct {
 	p     parser
-	s     *spec
+	s     spec
 	style uint8
 	skip  []byte // the text of values read only to pass over them
 	spans []span // the members of the JSON objects being written

@@ -14,7 +14,7 @@ import (
 // appendNumber renders the JSON number literal lit under s. top is false
 // inside nested values, where the ".0" of numbers=dot0 is not appended
 // (the habit concatenates top-level values only).
-func appendNumber(dst []byte, lit string, s *spec, top bool) []byte {
+func appendNumber(dst []byte, lit string, s spec, top bool) []byte {
 	if s.v[dimInts] == intsKeep && isIntLiteral(lit) {
 		if strings.TrimLeft(lit, "-0") == "" {
 			return append(dst, '0') // -0 parses as the integer 0

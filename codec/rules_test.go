@@ -222,7 +222,7 @@ func numberUnder(lit string, r Rule) string {
 	if err != nil {
 		panic(err)
 	}
-	return string(appendNumber(nil, lit, &s, true))
+	return string(appendNumber(nil, lit, s, true))
 }
 
 func TestCompareUTF16(t *testing.T) {
