@@ -101,6 +101,7 @@ ottpay callbacks listen --keys FILE [--addr 127.0.0.1:8081] [--ack-body SUCCESS]
 
 ottpay sandbox --keys FILE [--addr 127.0.0.1:9090] [--time-scale F] [--ack any-2xx]
                [--auto-pay 2s] [--values strings|js|php|java] [--allow-remote]
+               [--data DIR]
     Runs a local, stateful OTT Pay gateway (see the Go package sandbox) and
     prints on stdout its url, endpoint (url/processV2), control API
     (url/_sandbox/) and merchants, one "name: value" line each; logs go to
@@ -114,6 +115,8 @@ ottpay sandbox --keys FILE [--addr 127.0.0.1:9090] [--time-scale F] [--ack any-2
     decline, 92 FAIL, 93 SYSTEM_ERROR, 94 held response, 95 callback twice,
     96 no callback, 97 PWD_INCORRECT, 98 1-cent fee). Only loopback
     addresses, unless --allow-remote. SIGINT or SIGTERM stops it; exit 0.
+    --data DIR keeps orders and callbacks in DIR/sandbox.db (bbolt): a
+    restart, even after kill -9, resumes them with nothing acknowledged lost.
 ottpay sandbox pay|decline|close ORDER [--url URL]
     Pays, declines or closes an order of a running sandbox (default --url
     $OTTPAY_SANDBOX_URL, else http://127.0.0.1:9090) and prints the order as
