@@ -22,10 +22,11 @@ import (
 	batchui "github.com/ottpay-toolkit/ottpay/wasm/batch/ui"
 	"github.com/ottpay-toolkit/ottpay/wasm/jsapi"
 	"github.com/ottpay-toolkit/ottpay/wasm/ui"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
 func main() {
-	register(&ui.Env{Store: openStore()})
+	register(&ui.Env{Store: openStore(), Sandbox: detectSandbox()})
 	// window.ottpay, for page scripts and the console (a no-op natively).
 	jsapi.Register()
 	app.RunWhenOnBrowser()
@@ -45,6 +46,9 @@ func register(env *ui.Env) {
 		}
 	})
 	ui.Register(env)
+	if env.Sandbox != nil {
+		ui.RegisterSandbox(env)
+	}
 }
 
 // addNav puts item in the navigation bar right after the page at path
@@ -62,19 +66,15 @@ func addNav(item ui.NavItem, after string) {
 	ui.Nav = slices.Insert(ui.Nav, at, item)
 }
 
-// vaultKeys is the Batch page's KeySource: the sign keys of the vault's
-// profiles by merchant_id, read afresh for every run (the first profile
-// of a merchant wins, as on the Decode page).
+// vaultKeys is the Batch page's KeySource: the vault's profiles, read
+// afresh for every run (the page tries the key of every profile of a
+// merchant, as the Decode page does).
 func vaultKeys(st ui.Store) batchui.KeySource {
-	return func(ctx context.Context) (map[string]string, error) {
+	return func(ctx context.Context) ([]vault.Profile, error) {
 		if st == nil {
 			return nil, nil
 		}
-		ps, err := st.List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return ui.DecodeKeys(ps, "").ByMerchant, nil
+		return st.List(ctx)
 	}
 }
 

@@ -405,8 +405,9 @@ func TestVaultKeysFeedTheBatchPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 2 || keys["ON00004652"] != "6698851A525C9433" || keys["QC00005496"] != "A8B5FE540E38A5A9" {
-		t.Errorf("keys %v", keys)
+	if len(keys) != 2 || keys[0].MerchantID != "ON00004652" || keys[0].SignKey != "6698851A525C9433" ||
+		keys[1].MerchantID != "QC00005496" || keys[1].SignKey != "A8B5FE540E38A5A9" {
+		t.Errorf("keys %+v", keys)
 	}
 	broken := errors.New("the vault is locked")
 	if _, err := vaultKeys(failingStore{broken})(ctx); !errors.Is(err, broken) {

@@ -30,8 +30,12 @@ const DefaultChunk = 500
 // Options configure a batch decode.
 type Options struct {
 	// Keys picks the sign key of each envelope, by merchant_id (see
-	// report.Keys).
+	// report.Keys), when Decode is nil.
 	Keys report.Keys
+	// Decode, when set, decodes each envelope instead of report.Decode
+	// with Keys: the workbench passes its key ring, which tries the key
+	// of every profile that shares the envelope's merchant_id.
+	Decode func(scan.Found) report.Report
 	// Chunk is the number of envelopes decoded between two yields;
 	// DefaultChunk when zero or negative.
 	Chunk int
@@ -92,7 +96,7 @@ func DecodeText(ctx context.Context, text []byte, opt Options) (*Result, error) 
 }
 
 // Decode finds every envelope in r with the scanner and decodes each with
-// opt.Keys. size is the input size for progress, or -1 when unknown.
+// opt.Decode, else opt.Keys. size is the input size for progress, or -1 when unknown.
 //
 // When ctx is cancelled Decode stops at the next chunk boundary and returns
 // the rows decoded so far with ctx's error. When the input fails to read it
@@ -133,7 +137,12 @@ func Decode(ctx context.Context, r io.Reader, size int64, opt Options) (*Result,
 		if err != nil {
 			return finish(fmt.Errorf("%w after %d envelopes: %w", ErrRead, len(res.Rows), err))
 		}
-		rep := report.Decode(f, opt.Keys)
+		var rep report.Report
+		if opt.Decode != nil {
+			rep = opt.Decode(f)
+		} else {
+			rep = report.Decode(f, opt.Keys)
+		}
 		row := rowOf(len(res.Rows), &rep)
 		res.Counts.add(row.Outcome)
 		res.Rows = append(res.Rows, row)

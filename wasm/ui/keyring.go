@@ -96,9 +96,13 @@ func (k *KeyRing) Decode(f scan.Found) (report.Report, KeyUse) {
 	for n, i := range same {
 		p := k.usable[i]
 		r := report.Decode(f, report.KeyMap(map[string]string{merchant: p.SignKey}))
-		if n == 0 {
+		// Without a verifying key, the first report that decrypted (its
+		// md5 did not verify) says more than a key that failed.
+		if n == 0 || first.Outcome() == report.Failed && r.Outcome() == report.NotVerified {
 			first = r
-			use.Profile = &p
+			if n == 0 {
+				use.Profile = &p
+			}
 		}
 		if r.Outcome() == report.Verified {
 			use.Profile = &p

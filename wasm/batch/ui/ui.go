@@ -20,17 +20,19 @@ import (
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
+	"github.com/ottpay-toolkit/ottpay/codec/scan"
 	"github.com/ottpay-toolkit/ottpay/wasm/batch"
 	workbench "github.com/ottpay-toolkit/ottpay/wasm/ui"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
 // Path is the route of the Batch page.
 const Path = "/batch"
 
-// KeySource returns the sign keys to decode with, by merchant_id: the
-// vault's profiles. It is called once per decode; an error (a locked
-// vault, say) is shown to the user as is.
-type KeySource func(ctx context.Context) (map[string]string, error)
+// KeySource returns the vault's profiles, whose keys the page decodes
+// with. It is called once per decode; an error (a locked vault, say) is
+// shown to the user as is.
+type KeySource func(ctx context.Context) ([]vault.Profile, error)
 
 // PageSize is the number of table rows shown at once.
 const PageSize = 100
@@ -154,7 +156,7 @@ func (c *Batch) start(ctx app.Context) {
 	c.table, c.page, c.detail, c.outcome = nil, 0, -1, ""
 	keySource, typed, opts := c.keys, c.typedKey, c.opts
 	ctx.Async(func() {
-		keys, err := loadKeys(runCtx, keySource, typed)
+		decode, err := loadKeys(runCtx, keySource, typed)
 		if err != nil {
 			ctx.Dispatch(func(ctx app.Context) {
 				c.running, c.cancel = false, nil
@@ -164,7 +166,7 @@ func (c *Batch) start(ctx app.Context) {
 			cancel()
 			return
 		}
-		opts.Keys = keys
+		opts.Decode = decode
 		opts.Progress = func(p batch.Progress) {
 			if !p.Done {
 				ctx.Dispatch(func(ctx app.Context) {
@@ -182,18 +184,42 @@ func (c *Batch) start(ctx app.Context) {
 	})
 }
 
-// loadKeys merges the vault's keys and a typed key.
-func loadKeys(ctx context.Context, src KeySource, typed string) (report.Keys, error) {
-	var k report.Keys
+// loadKeys reads the vault's profiles and returns how each envelope is
+// decoded (see Decoder).
+func loadKeys(ctx context.Context, src KeySource, typed string) (func(scan.Found) report.Report, error) {
+	var ps []vault.Profile
 	if src != nil {
-		m, err := src(ctx)
-		if err != nil {
-			return k, err
+		var err error
+		if ps, err = src(ctx); err != nil {
+			return nil, err
 		}
-		k.ByMerchant = m
 	}
-	k.Key = typed
-	return k, nil
+	return Decoder(ps, typed), nil
+}
+
+// Decoder returns how the page decodes an envelope with the vault's
+// profiles and a typed key. An envelope whose merchant_id has profiles is
+// decoded as on the Decode page (workbench.KeyRing): the key of each of
+// those profiles is tried, so that their order never decides which one
+// verifies. Any other envelope is tried with the typed key, then with
+// every profile's key.
+func Decoder(profiles []vault.Profile, typed string) func(scan.Found) report.Report {
+	ring := workbench.NewKeyRing(profiles, "")
+	known := map[string]bool{}
+	for _, p := range profiles {
+		if p.MerchantID != "" && p.SignKey != "" {
+			known[p.MerchantID] = true
+		}
+	}
+	rest := workbench.DecodeKeys(profiles, "")
+	rest.Key = typed
+	return func(f scan.Found) report.Report {
+		if typed != "" && (f.Envelope == nil || !known[f.Envelope.MerchantID]) {
+			return report.Decode(f, rest)
+		}
+		r, _ := ring.Decode(f)
+		return r
+	}
 }
 
 // finish shows the outcome of a run.

@@ -13,12 +13,23 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
 	"github.com/ottpay-toolkit/ottpay/wasm/batch"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
-// vaultKeys stands for the vault: the four merchants of the sample log.
-func vaultKeys(context.Context) (map[string]string, error) {
-	const key = "6698851A525C9433"
-	return map[string]string{"BC00013370": key, "ON00000097": key, "ON00004652": key, "QC00005496": key}, nil
+// sampleMerchants are the merchants of the sample log, whose key is
+// sampleKey.
+var sampleMerchants = []string{"BC00013370", "ON00000097", "ON00004652", "QC00005496"}
+
+const sampleKey = "6698851A525C9433"
+
+// vaultKeys stands for the vault: one profile for each merchant of the
+// sample log.
+func vaultKeys(context.Context) ([]vault.Profile, error) {
+	var ps []vault.Profile
+	for _, m := range sampleMerchants {
+		ps = append(ps, vault.Profile{Label: m, MerchantID: m, SignKey: sampleKey})
+	}
+	return ps, nil
 }
 
 func sample(t *testing.T) string {
@@ -176,7 +187,7 @@ func TestCancelRun(t *testing.T) {
 // input asks for some.
 func TestRefusals(t *testing.T) {
 	locked := errors.New("the vault is locked: unlock it on the Keys page")
-	c := New(func(context.Context) (map[string]string, error) { return nil, locked })
+	c := New(func(context.Context) ([]vault.Profile, error) { return nil, locked })
 	c.pasted = []byte(sample(t))
 	disp := mount(t, c)
 	run(t, c, disp)
@@ -192,12 +203,65 @@ func TestRefusals(t *testing.T) {
 
 // A typed key decodes envelopes of merchants the vault does not know.
 func TestTypedKey(t *testing.T) {
-	c := New(func(context.Context) (map[string]string, error) { return nil, nil })
+	c := New(func(context.Context) ([]vault.Profile, error) { return nil, nil })
 	c.typedKey = "6698851A525C9433"
 	c.pasted = []byte(sample(t))
 	disp := mount(t, c)
 	run(t, c, disp)
 	if got := c.table.Counts(); got.Verified != 40 {
 		t.Errorf("with a typed key: %+v", got)
+	}
+}
+
+// When several profiles share a merchant_id, the key of each is tried, as
+// on the Decode page: a stale profile listed first (an old key of the
+// merchant, say) does not turn the merchant's messages into failures.
+func TestEveryProfileOfAMerchantIsTried(t *testing.T) {
+	var ps []vault.Profile
+	for _, m := range sampleMerchants {
+		ps = append(ps,
+			vault.Profile{Label: "A old key " + m, MerchantID: m, SignKey: "FEDCBA9876543210"},
+			vault.Profile{Label: "B current key " + m, MerchantID: m, SignKey: sampleKey})
+	}
+	c := New(func(context.Context) ([]vault.Profile, error) { return ps, nil })
+	c.pasted = []byte(sample(t))
+	run(t, c, mount(t, c))
+	want := batch.Counts{Verified: 40, NotVerified: 1, Failed: 2, NoData: 1}
+	if got := c.table.Counts(); got != want {
+		t.Errorf("counts %+v, want %+v (the first profile of each merchant decided)", got, want)
+	}
+	// With only the stale keys, the same messages fail: the test above
+	// would catch a page that took the first profile alone.
+	stale := New(func(context.Context) ([]vault.Profile, error) {
+		var old []vault.Profile
+		for i := 0; i < len(ps); i += 2 {
+			old = append(old, ps[i])
+		}
+		return old, nil
+	})
+	stale.pasted = []byte(sample(t))
+	run(t, stale, mount(t, stale))
+	if got := stale.table.Counts(); got.Verified != 0 {
+		t.Errorf("the stale keys verified %d envelopes", got.Verified)
+	}
+}
+
+// A typed key decodes the envelopes whose merchant_id has no profile; the
+// merchants with profiles keep their profiles' keys.
+func TestTypedKeyServesMerchantsWithoutAProfile(t *testing.T) {
+	ps, _ := vaultKeys(context.Background())
+	withWrongTyped := New(func(context.Context) ([]vault.Profile, error) { return ps, nil })
+	withWrongTyped.typedKey = "FEDCBA9876543210"
+	withWrongTyped.pasted = []byte(sample(t))
+	run(t, withWrongTyped, mount(t, withWrongTyped))
+	if got := withWrongTyped.table.Counts().Verified; got != 40 {
+		t.Errorf("a wrong typed key changed the outcome of merchants with profiles: %d verified, want 40", got)
+	}
+	onlyTyped := New(nil)
+	onlyTyped.typedKey = sampleKey
+	onlyTyped.pasted = []byte(sample(t))
+	run(t, onlyTyped, mount(t, onlyTyped))
+	if got := onlyTyped.table.Counts().Verified; got != 40 {
+		t.Errorf("the typed key alone verified %d envelopes, want 40", got)
 	}
 }

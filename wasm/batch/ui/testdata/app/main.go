@@ -9,12 +9,17 @@ import (
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/wasm/batch/ui"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
 func main() {
-	keys := func(context.Context) (map[string]string, error) {
+	keys := func(context.Context) ([]vault.Profile, error) {
 		const key = "6698851A525C9433"
-		return map[string]string{"BC00013370": key, "ON00000097": key, "ON00004652": key, "QC00005496": key}, nil
+		var ps []vault.Profile
+		for _, m := range []string{"BC00013370", "ON00000097", "ON00004652", "QC00005496"} {
+			ps = append(ps, vault.Profile{Label: m, MerchantID: m, SignKey: key})
+		}
+		return ps, nil
 	}
 	app.RouteFunc(ui.Path, func() app.Composer { return &page{batch: ui.New(keys)} })
 	app.RunWhenOnBrowser()
