@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
+	"github.com/ottpay-toolkit/ottpay/codec/catalog"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
 )
 
@@ -174,7 +175,7 @@ func (c Column) Text(r *Row) string {
 	case ColOrderID:
 		return r.OrderID
 	case ColAmount:
-		return r.Amount
+		return Money(r.Amount)
 	case ColStatus:
 		switch {
 		case r.RspCode != "" && r.Status != "":
@@ -191,8 +192,25 @@ func (c Column) Text(r *Row) string {
 	return ""
 }
 
-// compare orders two rows by column c: line and amount numerically
-// (amounts that are not whole numbers after those that are), the outcome
+// Money returns an amount as sent, a string of whole cents, as the Decode
+// page's cards show it: "114886" is "1148.86", "5" is "0.05". An amount
+// that is not a whole number of cents (a sign, a decimal point, letters)
+// is returned as sent, so the table never hides what arrived.
+func Money(cents string) string {
+	if cents == "" {
+		return ""
+	}
+	for i := 0; i < len(cents); i++ {
+		if cents[i] < '0' || cents[i] > '9' {
+			return cents
+		}
+	}
+	return catalog.Field{Name: "amount", Unit: catalog.UnitCents}.Explain(codec.Value{Kind: codec.KindString, Text: cents})
+}
+
+// compare orders two rows by column c: line and amount numerically, by
+// the cents sent, not by the text shown (amounts that are not whole
+// numbers after those that are), the outcome
 // from best to worst, the rest as text.
 func (c Column) compare(a, b *Row) int {
 	switch c {
@@ -218,8 +236,8 @@ func (c Column) compare(a, b *Row) int {
 
 // Filter selects rows.
 type Filter struct {
-	// Text keeps rows where any column, the sender rule or a warning
-	// contains it, regardless of letter case; empty keeps every row.
+	// Text keeps rows where any column, the amount as sent, the sender
+	// rule or a warning contains it, regardless of letter case; empty keeps every row.
 	Text string
 	// Outcome keeps rows of that outcome only; zero keeps every row.
 	Outcome report.Outcome
@@ -295,6 +313,8 @@ func (t *Table) haystack(i int) string {
 			b.WriteString(c.Text(r))
 			b.WriteByte('\n')
 		}
+		b.WriteString(r.Amount) // the cents as sent, beside the money shown
+		b.WriteByte('\n')
 		b.WriteString(r.Rule)
 		b.WriteByte('\n')
 		b.WriteString(r.Key)
@@ -341,6 +361,10 @@ var CSVHeader = []string{"line", "kind", "merchant_id", "action", "order_id", "a
 // leading apostrophe, so a spreadsheet shows it as text instead of running
 // it as a formula (a decrypted field is sender-controlled text). A negative
 // amount therefore reads '-100.
+//
+// The amount column holds the amount as sent, in whole cents ("114886"),
+// not the money the table shows ("1148.86"): the export is data for
+// programs and spreadsheets, exact and as the API defines it.
 func (t *Table) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true

@@ -209,3 +209,55 @@ func TestJSONL(t *testing.T) {
 		t.Errorf("%d lines:\n%s\nwant\n%s", n, buf.String(), want)
 	}
 }
+
+// The amount column shows money as the Decode page's cards do (whole cents
+// with two places), sorts by the number of cents, not by the text shown,
+// and exports the cents as sent.
+func TestAmountMoney(t *testing.T) {
+	for in, want := range map[string]string{
+		"114886": "1148.86", "100": "1.00", "9": "0.09", "10": "0.10", "0": "0.00", "007": "0.07",
+		"123456789012345678901234": "1234567890123456789012.34", // beyond int64: still exact
+		"":                         "",
+		"-5":                       "-5", // not whole cents: shown as sent
+		"12.50":                    "12.50",
+		"abc":                      "abc",
+	} {
+		if got := ColAmount.Text(&Row{Amount: in}); got != want {
+			t.Errorf("amount %q shows %q, want %q", in, got, want)
+		}
+	}
+
+	rows := []Row{{Index: 0, Line: 1, Amount: "100"}, {Index: 1, Line: 2, Amount: "9"}, {Index: 2, Line: 3, Amount: "10"}}
+	tab := NewTable(rows)
+	tab.Sort(ColAmount, false)
+	var shown []string
+	for i := 0; i < tab.Len(); i++ {
+		shown = append(shown, ColAmount.Text(tab.Row(i)))
+	}
+	if strings.Join(shown, " ") != "0.09 0.10 1.00" {
+		t.Errorf("amounts 9, 10, 100 sorted ascending show %v, want 0.09 0.10 1.00", shown)
+	}
+	tab.Sort(ColAmount, true)
+	if got := viewLines(tab); !equalInts(got, []int{1, 3, 2}) {
+		t.Errorf("descending by amount: lines %v, want 1 3 2 (100, 10, 9)", got)
+	}
+
+	var b bytes.Buffer
+	if err := tab.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs[0][5] != "amount" || recs[1][5] != "100" || recs[2][5] != "10" || recs[3][5] != "9" {
+		t.Errorf("CSV amounts %v, want the cents as sent: 100, 10, 9", recs)
+	}
+	// The filter finds a row by the money shown or by the cents sent.
+	for needle, want := range map[string][]int{"0.09": {2}, "100": {1}, "1.00": {1}} {
+		tab.SetFilter(Filter{Text: needle})
+		if got := viewLines(tab); !equalInts(got, want) {
+			t.Errorf("filter %q: lines %v, want %v", needle, got, want)
+		}
+	}
+}
