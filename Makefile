@@ -4,8 +4,8 @@ GO        ?= go
 ADDR      ?= 127.0.0.1:47801
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME  ?= 20000x
-BENCHTIME ?= 1s
-BENCHCOUNT ?= 6
+BENCHTIME ?= 0.5
+BENCHREPS ?= 5
 CORPUS    ?= $(CURDIR)/.scratch/peer-corpus
 
 # Packages that must pass both natively and as js/wasm under Node.
@@ -70,9 +70,10 @@ fuzz-short:
 fuzz:
 	./scripts/fuzz.sh 2m
 
-## bench: codec benchmarks in benchstat format, beside the peer implementations
+## bench: codec and `ottpay decode` interleaved with the PHP and Node peers
+## (BENCHREPS repetitions in rotated order, BENCHTIME s per cell): medians, ratios
 bench:
-	./scripts/bench.sh $(CORPUS) $(BENCHTIME) $(BENCHCOUNT)
+	./scripts/bench.sh $(CORPUS) $(BENCHTIME) $(BENCHREPS)
 
 clean:
 	rm -rf bin dist .scratch web/app.wasm web/app.wasm.br web/app.wasm.gz
