@@ -25,9 +25,30 @@ const (
 // vault with a passphrase opens locked. Close it when done (another window
 // upgrading the layout closes it too).
 func Open(ctx context.Context, dbName string, opts Options) (*Vault, error) {
-	factory, err := factory()
+	b, m, err := openIDB(ctx, dbName, opts)
 	if err != nil {
 		return nil, err
+	}
+	return newVault(b, opts, m), nil
+}
+
+// OpenInBackground starts opening the vault as Open does and returns it
+// at once: every method waits for the opening to end, and fails with
+// Open's error if it failed. The open request is sent to the browser
+// when the opening goroutine first runs, so an app can start the opening
+// and go on drawing its first page while the browser opens the database.
+func OpenInBackground(dbName string, opts Options) *Vault {
+	return openLater(opts, func(ctx context.Context) (backend, meta, error) {
+		return openIDB(ctx, dbName, opts)
+	})
+}
+
+// openIDB opens the database, moves an old layout, and reads the
+// vault-wide state.
+func openIDB(ctx context.Context, dbName string, opts Options) (backend, meta, error) {
+	factory, err := factory()
+	if err != nil {
+		return nil, meta{}, err
 	}
 	var upgradeErr error
 	req, err := factory.Open(ctx, dbName, schemaVersion, func(db *idb.Database, oldVersion, _ uint) error {
@@ -47,16 +68,16 @@ func Open(ctx context.Context, dbName string, opts Options) (*Vault, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrUnavailable, err)
+		return nil, meta{}, fmt.Errorf("%w (%v)", ErrUnavailable, err)
 	}
 	db, err := req.Await(ctx)
 	switch {
 	case upgradeErr != nil:
-		return nil, fmt.Errorf("upgrading the stored key vault failed, and it was left as it was: %v", upgradeErr)
+		return nil, meta{}, fmt.Errorf("upgrading the stored key vault failed, and it was left as it was: %v", upgradeErr)
 	case errors.Is(err, idb.NewDOMException("VersionError")):
-		return nil, fmt.Errorf("%w: it was written by a newer version of the workbench: reload the page to update", ErrCorrupt)
+		return nil, meta{}, fmt.Errorf("%w: it was written by a newer version of the workbench: reload the page to update", ErrCorrupt)
 	case err != nil:
-		return nil, fmt.Errorf("%w (%v)", ErrUnavailable, err)
+		return nil, meta{}, fmt.Errorf("%w (%v)", ErrUnavailable, err)
 	}
 	b := &idbBackend{db: db}
 	clock := opts.Now
@@ -65,14 +86,14 @@ func Open(ctx context.Context, dbName string, opts Options) (*Vault, error) {
 	}
 	if err := b.moveV1(ctx, clock().UTC()); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("moving profiles from the old layout failed, and they were left where they were: %w", err)
+		return nil, meta{}, fmt.Errorf("moving profiles from the old layout failed, and they were left where they were: %w", err)
 	}
 	s, err := b.read(ctx)
 	if err != nil {
 		_ = db.Close()
-		return nil, err
+		return nil, meta{}, err
 	}
-	return newVault(b, opts, s.meta), nil
+	return b, s.meta, nil
 }
 
 // factory returns the browser's IndexedDB, or ErrUnavailable.

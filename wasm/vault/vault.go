@@ -62,7 +62,7 @@ type Options struct {
 // counts as use). While locked, only Status, Unlock, SetPassphrase, Lock,
 // LockIfIdle and Close work; the rest return ErrLocked.
 type Vault struct {
-	mu         sync.Mutex
+	mu         openMutex
 	b          backend
 	now        func() time.Time
 	iterations int
@@ -90,6 +90,53 @@ func newVault(b backend, opts Options, m meta) *Vault {
 	v.observe(m)
 	return v
 }
+
+// openMutex is the vault's mutex. For a vault opened in the background
+// (see openLater) it is locked only once the opening has ended, so every
+// method waits for it.
+type openMutex struct {
+	sync.Mutex
+	opened <-chan struct{} // closed when the opening ends; nil: open
+}
+
+// Lock waits for the vault's opening to end, then locks.
+func (m *openMutex) Lock() {
+	if m.opened != nil {
+		<-m.opened
+	}
+	m.Mutex.Lock()
+}
+
+// openLater returns at once a vault that open fills in from a new
+// goroutine. Every method waits for open to return; when it fails, the
+// methods that read or write return its error, and the vault reports
+// itself as open with no lock time (LockIfIdle).
+func openLater(opts Options, open func(context.Context) (backend, meta, error)) *Vault {
+	opened := make(chan struct{})
+	v := newVault(nil, opts, meta{})
+	v.mu.opened = opened
+	go func() {
+		b, m, err := open(context.Background())
+		// No method holds the mutex before opened is closed.
+		v.mu.Mutex.Lock()
+		if err != nil {
+			v.b = failedBackend{err}
+		} else {
+			v.b = b
+			v.observe(m)
+		}
+		v.mu.Mutex.Unlock()
+		close(opened)
+	}()
+	return v
+}
+
+// failedBackend is the storage of a vault that could not be opened.
+type failedBackend struct{ err error }
+
+func (f failedBackend) read(context.Context) (snapshot, error) { return snapshot{}, f.err }
+func (f failedBackend) write(context.Context, batch) error     { return f.err }
+func (f failedBackend) close() error                            { return nil }
 
 // clock returns the current time in UTC without a monotonic reading, as
 // it is stored.
