@@ -1,5 +1,7 @@
 package codec
 
+import "github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
+
 // ParseObject parses b as exactly one JSON object, with the strict rules
 // the package applies to every JSON text: valid UTF-8, RFC 8259 syntax,
 // surrounding whitespace allowed, no member name twice in any object at any
@@ -59,17 +61,21 @@ func (o *Object) AppendJSON(dst []byte) []byte {
 func (o *Object) appendJSON(dst []byte, strict bool) ([]byte, bool) {
 	dst = append(dst, '{')
 	ok := true
+	f := jsontok.Flags(0)
+	if strict {
+		f = jsontok.Strict
+	}
 	for i := range o.Members {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		m := &o.Members[i]
-		if dst, ok = quoteUTF8(dst, m.Key, strict); !ok {
+		if dst, ok = jsontok.AppendString(dst, m.Key, f); !ok {
 			return dst, false
 		}
 		dst = append(dst, ':')
 		if m.Value.Kind == KindString {
-			if dst, ok = quoteUTF8(dst, m.Value.Text, strict); !ok {
+			if dst, ok = jsontok.AppendString(dst, m.Value.Text, f); !ok {
 				return dst, false
 			}
 		} else {
@@ -175,7 +181,7 @@ func (o *Object) check(layer Layer, text bool) *Error {
 				bad = "null"
 			}
 		case KindObject, KindArray:
-			p := parser{s: v.Text, layer: layer}
+			p := newParser(v.Text, layer)
 			want := byte('{')
 			if v.Kind == KindArray {
 				want = '['
@@ -188,11 +194,11 @@ func (o *Object) check(layer Layer, text bool) *Error {
 				return err
 			}
 			_, _, err := p.value(nil, 2)
-			p.release()
+			p.Release()
 			if err != nil {
 				return err
 			}
-			if p.i != len(v.Text) {
+			if p.I != len(v.Text) {
 				bad = v.Kind.String()
 			}
 		default:

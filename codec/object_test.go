@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
 // Encoding keeps member order and value text, writes raw UTF-8 and escapes
@@ -305,7 +307,7 @@ func TestLongStrings(t *testing.T) {
 			s = strings.Repeat("x", i%40) + string([]byte{byte(i)}) + strings.Repeat("y", 20)
 		}
 		want := i >= 0x20 && i < 0x80
-		if plainASCII(s) != want {
+		if jsontok.PlainASCII(s) != want {
 			t.Errorf("plainASCII with byte %#x = %v", i, !want)
 		}
 	}

@@ -4,6 +4,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
 // This file is the nested dimension: a nested object or array rendered as
@@ -25,14 +28,13 @@ func appendNested(dst []byte, text string, s spec) ([]byte, *Error) {
 	if err := checkText(text, LayerEncode); err != nil {
 		return dst, err
 	}
-	w := nestedWriter{p: parser{s: text, layer: LayerEncode}, s: s, style: style}
-	defer w.p.release()
+	w := nestedWriter{p: newParser(text, LayerEncode), s: s, style: style}
+	defer w.p.Release()
 	dst, err := w.value(dst, 2)
 	if err != nil {
 		return dst, err
 	}
-	w.p.skipSpace()
-	if w.p.i != len(text) {
+	if !w.p.AtEnd() {
 		return dst, w.p.syntax("expected the end of the nested value")
 	}
 	return dst, nil
@@ -55,28 +57,26 @@ type span struct {
 	isIndex    bool
 }
 
-// value reads the value at p.i and appends its rendering. depth is the
+// value reads the value at p.I and appends its rendering. depth is the
 // nesting depth of the value if it is an object or array.
 func (w *nestedWriter) value(dst []byte, depth int) ([]byte, *Error) {
 	p := &w.p
-	p.skipSpace()
-	if p.i >= len(p.s) {
-		return dst, p.syntax("expected a value")
-	}
-	switch c := p.s[p.i]; c {
+	p.SkipSpace()
+	switch c := p.Peek(); c {
 	case '{', '[':
-		if depth > MaxDepth {
-			return dst, p.tooDeep()
-		}
-		if c == '[' {
-			return w.array(dst, depth)
-		}
-		if w.style == nestedJS {
+		if c == '{' && w.style == nestedJS {
 			var err *Error
 			w.skip, _, err = p.value(w.skip[:0], depth)
 			return append(dst, "[object Object]"...), err
 		}
-		return w.object(dst, depth)
+		empty, err := p.Enter(depth)
+		if err != nil {
+			return dst, p.fail(err)
+		}
+		if c == '[' {
+			return w.array(dst, depth, empty)
+		}
+		return w.object(dst, depth, empty)
 	case '"':
 		t, err := p.str()
 		if err != nil {
@@ -86,13 +86,17 @@ func (w *nestedWriter) value(dst []byte, depth int) ([]byte, *Error) {
 			return appendQuoted(dst, t), nil
 		}
 		return append(dst, t...), nil
+	case 0:
+		if p.I >= len(p.S) {
+			return dst, p.syntax("expected a value")
+		}
 	}
-	start := p.i
+	start := p.I
 	k, err := p.scalar()
 	if err != nil {
 		return dst, err
 	}
-	lit := p.s[start:p.i]
+	lit := p.S[start:p.I]
 	switch k {
 	case KindNumber:
 		switch w.style {
@@ -115,9 +119,10 @@ func (w *nestedWriter) value(dst []byte, depth int) ([]byte, *Error) {
 	return append(dst, lit...), nil
 }
 
-// array renders the array whose '[' is at p.i: [a,b] as JSON, a,b as
-// JavaScript's String(), [a, b] as Java's List.toString.
-func (w *nestedWriter) array(dst []byte, depth int) ([]byte, *Error) {
+// array renders the array whose '[' was read (empty if its ']' was too):
+// [a,b] as JSON, a,b as JavaScript's String(), [a, b] as Java's
+// List.toString.
+func (w *nestedWriter) array(dst []byte, depth int, empty bool) ([]byte, *Error) {
 	p := &w.p
 	open, sep, closer := "[", ",", "]"
 	switch w.style {
@@ -126,71 +131,47 @@ func (w *nestedWriter) array(dst []byte, depth int) ([]byte, *Error) {
 	case nestedJava, nestedGson:
 		sep = ", "
 	}
-	p.i++
 	dst = append(dst, open...)
-	p.skipSpace()
-	if p.i < len(p.s) && p.s[p.i] == ']' {
-		p.i++
-		return append(dst, closer...), nil
-	}
-	for {
+	for more := !empty; more; {
 		var err *Error
 		if dst, err = w.value(dst, depth+1); err != nil {
 			return dst, err
 		}
-		p.skipSpace()
-		if p.i < len(p.s) && p.s[p.i] == ',' {
-			p.i++
+		var e *jsontok.Error
+		if more, e = p.More(false); e != nil {
+			return dst, p.fail(e)
+		}
+		if more {
 			dst = append(dst, sep...)
-			continue
 		}
-		if p.i < len(p.s) && p.s[p.i] == ']' {
-			p.i++
-			return append(dst, closer...), nil
-		}
-		return dst, p.syntax("expected ',' or ']' after an array element")
 	}
+	return append(dst, closer...), nil
 }
 
-// object renders the object whose '{' is at p.i: as JSON.stringify writes
-// it after JSON.parse (array-index keys first, in numeric order), or as
-// Java's Map.toString ({k=v, k2=v2}, members in order; gson drops null
-// members, as Gson's toJson round trip does).
-func (w *nestedWriter) object(dst []byte, depth int) ([]byte, *Error) {
+// object renders the object whose '{' was read (empty if its '}' was
+// too): as JSON.stringify writes it after JSON.parse (array-index keys
+// first, in numeric order), or as Java's Map.toString ({k=v, k2=v2},
+// members in order; gson drops null members, as Gson's toJson round trip
+// does).
+func (w *nestedWriter) object(dst []byte, depth int, empty bool) ([]byte, *Error) {
 	p := &w.p
 	json := w.style == nestedJSON
 	sep := byte(',')
 	if !json {
 		sep = ' ' // written after a ','
 	}
-	p.i++
 	dst = append(dst, '{')
 	region := len(dst)
 	base := len(w.spans)
 	reorder := false
 	n := 0
-	p.skipSpace()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
-		return append(dst, '}'), nil
-	}
-	for {
-		p.skipSpace()
-		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			return dst, p.syntax("expected '\"' to start a member name")
+	for more := !empty; more; {
+		key, e := p.Name()
+		if e != nil {
+			return dst, p.fail(e)
 		}
-		key, err := p.str()
-		if err != nil {
-			return dst, err
-		}
-		p.skipSpace()
-		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return dst, p.syntax("expected ':' after the member name " + Quote(key, 40))
-		}
-		p.i++
-		p.skipSpace()
-		if w.style == nestedGson && len(p.s)-p.i >= 4 && p.s[p.i:p.i+4] == "null" {
-			p.i += 4 // Gson leaves null members out
+		if w.style == nestedGson && strings.HasPrefix(p.S[p.I:], "null") {
+			p.I += 4 // Gson leaves null members out
 		} else {
 			if n > 0 {
 				dst = append(dst, ',')
@@ -209,6 +190,7 @@ func (w *nestedWriter) object(dst []byte, depth int) ([]byte, *Error) {
 				dst = append(dst, key...)
 				dst = append(dst, '=')
 			}
+			var err *Error
 			if dst, err = w.value(dst, depth+1); err != nil {
 				return dst, err
 			}
@@ -217,16 +199,9 @@ func (w *nestedWriter) object(dst []byte, depth int) ([]byte, *Error) {
 				w.spans = append(w.spans, sp)
 			}
 		}
-		p.skipSpace()
-		if p.i < len(p.s) && p.s[p.i] == ',' {
-			p.i++
-			continue
+		if more, e = p.More(true); e != nil {
+			return dst, p.fail(e)
 		}
-		if p.i < len(p.s) && p.s[p.i] == '}' {
-			p.i++
-			break
-		}
-		return dst, p.syntax("expected ',' or '}' after a member")
 	}
 	if reorder {
 		dst = reorderIndexKeys(dst, region, w.spans[base:])

@@ -1,0 +1,55 @@
+// Package jsontok is the one reader and the one string writer of JSON
+// text in the codec: the codec's parser, the nested-value renderer of the
+// rules, the scanner and the report all read JSON with it, so that what
+// counts as JSON, and how a string is escaped, cannot drift between them.
+//
+// # The strict reader
+//
+// A Reader reads one JSON text token by token, in order, taking
+// substrings of its text wherever a value needs no unescaping. It applies
+// these rules, the codec's for every message:
+//
+//   - RFC 8259 syntax: no comments, no trailing commas, no single quotes,
+//     no leading zeros, no bare control characters inside strings.
+//   - UTF-8: every byte of a string is part of a valid UTF-8 sequence
+//     (surrogate halves and overlong forms are not); any other byte above
+//     0x7f outside strings is a syntax error.
+//   - Every escape: \" \\ \/ \b \f \n \r \t and \uXXXX, a surrogate pair
+//     written as two \u escapes giving the one character; a lone half of
+//     a pair is an error (code Surrogate), as is any other escape.
+//   - Duplicate names: Value refuses an object that names a member twice
+//     (code Duplicate); a caller reading members with Name checks its own
+//     (the codec does, with CheckDuplicates).
+//   - Depth: Enter refuses a container nested deeper than MaxDepth
+//     (code TooDeep), so recursion is bounded.
+//   - Size: the reader holds no limit of its own; its callers refuse text
+//     over their size limit before reading it (the codec's MaxMessageSize).
+//
+// Errors are *Error values with a Code and the byte offset where the text
+// went wrong; the codec words them for its own layers.
+//
+// # The tolerant scanner
+//
+// ScanString, ScanNumber, SkipEscape and AppendUnescaped are the same
+// lexical rules for the scanner, which finds envelopes in logs: they read
+// a []byte that may end in the middle of a token (status More), allow raw
+// line breaks that broke Base64 text inside a string (status Broken), and
+// unescape leniently (an invalid escape is kept as written, a lone
+// surrogate becomes U+FFFD). Each examines every byte once.
+//
+// # The writer
+//
+// AppendString writes a JSON string as JSON.stringify does: raw UTF-8,
+// only '"', '\' and control characters escaped, never HTML characters.
+//
+// # Why not jsontext
+//
+// github.com/go-json-experiment/json/jsontext (encoding/json/jsontext
+// under GOEXPERIMENT=jsonv2) applies the same rules and was measured as
+// the reader of the codec's messages: see the figures in bench_test.go's
+// doc comment (BenchmarkTokenize), measured interleaved in one run. It is
+// slower on every message size and allocates per string token read as a
+// Go string, because its Decoder reads from an io.Reader and copies each
+// value out, while this reader slices the one string it is given. The
+// codec reads every message of a sandbox or a scan, so it keeps its own.
+package jsontok

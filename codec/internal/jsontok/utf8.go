@@ -1,0 +1,102 @@
+package jsontok
+
+import (
+	"unicode/utf8"
+)
+
+// Eight bytes at a time: load64 reads s[i:i+8] as a little-endian word,
+// and strStop reports whether it holds a '"', a '\' or a control
+// character, the bytes that end a run of plain string text.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+func load64[T ~string | ~[]byte](s T, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// stopMask has the high bit set in each byte of w that is a '"', a '\' or
+// a control character; the lowest byte so marked is exact.
+func stopMask(w uint64) uint64 {
+	q := w ^ (lsb * '"')
+	b := w ^ (lsb * '\\')
+	return ((q-lsb)&^q | (b-lsb)&^b | (w-lsb*0x20)&^w) & msb
+}
+
+func strStop(w uint64) bool { return stopMask(w) != 0 }
+
+// PlainASCII reports whether s holds only printable ASCII and DEL (0x20
+// to 0x7f), sixteen bytes at a time.
+func PlainASCII(s string) bool {
+	i := 0
+	for ; i+16 <= len(s); i += 16 {
+		w, v := load64(s, i), load64(s, i+8)
+		if ((w-lsb*0x20)|w|(v-lsb*0x20)|v)&msb != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// cjk3 reports whether s[j:j+3] is a three-byte sequence led by E1..EC or
+// EE..EF, whose second byte may be any continuation byte (E0 and ED
+// restrict it): most of Chinese text, checked without a call.
+func cjk3(s string, j int) bool {
+	if j+3 > len(s) {
+		return false
+	}
+	c := s[j]
+	return (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80
+}
+
+// skipCJK returns the end of the run of cjk3 sequences starting at j.
+func skipCJK(s string, j int) int {
+	for cjk3(s, j) {
+		j += 3
+	}
+	return j
+}
+
+// utf8Len returns the length of the valid UTF-8 sequence at s[j], a byte
+// of 0x80 or more, or 0 if there is none.
+func utf8Len(s string, j int) int {
+	if cjk3(s, j) {
+		return 3
+	}
+	r, n := utf8.DecodeRuneInString(s[j:])
+	if r == utf8.RuneError && n == 1 {
+		return 0
+	}
+	return n
+}
+
+// ValidUTF8 is utf8.ValidString, faster on the text the codec sees:
+// ASCII eight bytes at a time, and the three-byte sequences of Chinese
+// text without the general decoder.
+func ValidUTF8(s string) bool {
+	i := 0
+	for i < len(s) {
+		if i+8 <= len(s) && load64(s, i)&msb == 0 {
+			i += 8
+			continue
+		}
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		n := utf8Len(s, i)
+		if n == 0 {
+			return false
+		}
+		i += n
+	}
+	return true
+}
