@@ -74,20 +74,28 @@ func encryptToBase64(k *[16]byte, plaintext []byte) string {
 }
 
 // encodeB64 is base64.StdEncoding.Encode, six bytes to eight characters
-// at a time with word loads and stores.
+// at a time: each 12 bits of input are looked up in b64Pairs, which holds
+// the two characters they encode.
 func encodeB64(dst, src []byte) {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 	si, di := 0, 0
 	for si+8 <= len(src) && di+8 <= len(dst) {
 		v := binary.BigEndian.Uint64(src[si:]) // the top six bytes are used
-		binary.LittleEndian.PutUint64(dst[di:], uint64(alphabet[v>>58])|uint64(alphabet[v>>52&63])<<8|
-			uint64(alphabet[v>>46&63])<<16|uint64(alphabet[v>>40&63])<<24|uint64(alphabet[v>>34&63])<<32|
-			uint64(alphabet[v>>28&63])<<40|uint64(alphabet[v>>22&63])<<48|uint64(alphabet[v>>16&63])<<56)
+		binary.LittleEndian.PutUint64(dst[di:], uint64(b64Pairs[v>>52])|uint64(b64Pairs[v>>40&0xfff])<<16|
+			uint64(b64Pairs[v>>28&0xfff])<<32|uint64(b64Pairs[v>>16&0xfff])<<48)
 		si += 6
 		di += 8
 	}
 	base64.StdEncoding.Encode(dst[di:], src[si:])
 }
+
+// b64Pairs maps 12 bits to their two standard Base64 characters, the
+// first in the low byte.
+var b64Pairs = func() (t [4096]uint16) {
+	for i := range t {
+		t[i] = uint16(b64Alphabet[i>>6]) | uint16(b64Alphabet[i&63])<<8
+	}
+	return t
+}()
 
 // encryptECB appends the AES-128-ECB/PKCS#7 encryption of plaintext to dst.
 func encryptECB(dst []byte, key *[16]byte, plaintext []byte) []byte {
@@ -240,6 +248,25 @@ var b64Value = func() (t [256]byte) {
 	return t
 }()
 
+// b64Shifted[k][c] is the 6-bit value of the Base64 character c placed
+// where the k-th of eight characters goes in a big-endian 64-bit word
+// (bits 63-58 for the first, 21-16 for the eighth), so that OR-ing the
+// eight gives the six decoded bytes in the top of the word. A byte outside
+// the alphabet maps to a value with bit 0 set, which the decoded bytes
+// never touch: any such byte leaves the low 16 bits of the OR non-zero.
+var b64Shifted = func() (t [8][256]uint64) {
+	for k := range t {
+		for c := range t[k] {
+			if v := b64Value[c]; v == 0xff {
+				t[k][c] = 1
+			} else {
+				t[k][c] = uint64(v) << (58 - 6*k)
+			}
+		}
+	}
+	return t
+}()
+
 const b64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 // decodeB64 decodes padded standard Base64 without whitespace from s into
@@ -258,13 +285,12 @@ func decodeB64(dst []byte, s string) (n int, ok, loose bool) {
 	// dst has room for it.
 	for ; i+8 <= len(body) && n+8 <= len(dst); i += 8 {
 		q := body[i : i+8]
-		a, b, c, d := b64Value[q[0]], b64Value[q[1]], b64Value[q[2]], b64Value[q[3]]
-		e, f, g, h := b64Value[q[4]], b64Value[q[5]], b64Value[q[6]], b64Value[q[7]]
-		if (a|b|c|d|e|f|g|h)&0xc0 != 0 {
+		v := b64Shifted[0][q[0]] | b64Shifted[1][q[1]] | b64Shifted[2][q[2]] | b64Shifted[3][q[3]] |
+			b64Shifted[4][q[4]] | b64Shifted[5][q[5]] | b64Shifted[6][q[6]] | b64Shifted[7][q[7]]
+		if v&0xffff != 0 {
 			return 0, false, false
 		}
-		binary.BigEndian.PutUint64(dst[n:], uint64(a)<<58|uint64(b)<<52|uint64(c)<<46|uint64(d)<<40|
-			uint64(e)<<34|uint64(f)<<28|uint64(g)<<22|uint64(h)<<16)
+		binary.BigEndian.PutUint64(dst[n:], v)
 		n += 6
 	}
 	for ; i+8 <= len(body); i += 8 {
