@@ -10,6 +10,7 @@
 #                                    warm, in headless Chromium (N runs, default 3),
 #                                    beside the smallest go-app and Go programs
 #   ./build.sh compress FILE.wasm    write FILE.wasm.br and FILE.wasm.gz
+#   ./build.sh wasm-exec             copy Go's wasm_exec.js into web/ (part of wasm)
 #
 # Needs only Go. Brotli compression uses the `brotli` command, else Node's
 # zlib; without either app.wasm is served with gzip only (and says so).
@@ -17,7 +18,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 GO=${GO:-go}
-WEB=web
+WEB=${WEB:-web}
 WASM=$WEB/app.wasm
 
 log() { printf 'build.sh: %s\n' "$*" >&2; }
@@ -59,8 +60,19 @@ compress_wasm() {
 
 have_brotli() { command -v brotli >/dev/null 2>&1 || command -v node >/dev/null 2>&1; }
 
+# copy_wasm_exec copies Go's wasm_exec.js, the loader that starts app.wasm
+# in the page, into $WEB: it must come from the Go that builds app.wasm
+# (go-app v9 ships an older one), and the server serves this copy.
+copy_wasm_exec() {
+	local src
+	src="$("$GO" env GOROOT)/lib/wasm/wasm_exec.js"
+	[[ -f $src ]] || { log "$src not found: is $GO a complete Go installation?"; exit 1; }
+	cp "$src" "$WEB/wasm_exec.js.$$.tmp" && mv "$WEB/wasm_exec.js.$$.tmp" "$WEB/wasm_exec.js"
+}
+
 build_wasm() {
 	GOOS=js GOARCH=wasm "$GO" build -trimpath -ldflags="-s -w" -o "$WASM" ./wasm
+	copy_wasm_exec
 	compress_wasm
 	local raw br gz
 	raw=$(stat -c %s "$WASM")
@@ -96,12 +108,15 @@ static)
 bench-browser)
 	"$GO" test -run '^$' -bench Load -benchtime "${1:-3}x" -timeout 60m ./e2e/
 	;;
+wasm-exec)
+	copy_wasm_exec
+	;;
 compress)
 	[[ $# -eq 1 && -f $1 ]] || { echo "usage: ./build.sh compress FILE.wasm" >&2; exit 2; }
 	compress_wasm "$1"
 	;;
 *)
-	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | bench-browser [runs] | compress file.wasm" >&2
+	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | bench-browser [runs] | compress file.wasm | wasm-exec" >&2
 	exit 2
 	;;
 esac

@@ -136,7 +136,7 @@ type failedBackend struct{ err error }
 
 func (f failedBackend) read(context.Context) (snapshot, error) { return snapshot{}, f.err }
 func (f failedBackend) write(context.Context, batch) error     { return f.err }
-func (f failedBackend) close() error                            { return nil }
+func (f failedBackend) close() error                           { return nil }
 
 // clock returns the current time in UTC without a monotonic reading, as
 // it is stored.
