@@ -1,14 +1,13 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/catalog"
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 	"github.com/ottpay-toolkit/ottpay/codec/scan"
 )
 
@@ -81,23 +80,32 @@ func Decode(f scan.Found, keys Keys) Report {
 // rsp_code or rep_code and merchant_id, a response with rsp_code or
 // rep_code alone). The guess is said among the warnings.
 func (r *Report) guess(raw []byte) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+	t := jsontok.Reader{S: string(raw), MaxDepth: codec.MaxDepth, Replace: true}
+	t.SkipSpace()
+	if t.Peek() != '{' {
 		return
 	}
+	empty, _ := t.Enter(1)
 	var action, rsp, merchant bool
 	seen := make(map[string]bool)
-	for dec.More() {
-		tok, err := dec.Token()
+	var skip []byte
+	for more := !empty; more; {
+		name, err := t.Name()
 		if err != nil {
 			break
 		}
-		name, _ := tok.(string)
-		var v any
-		if err := dec.Decode(&v); err != nil {
+		text, isString := "", t.Peek() == '"'
+		if isString {
+			text, err = t.String()
+		} else {
+			skip, _, err = t.Value(skip[:0], 2)
+		}
+		if err != nil {
 			break
 		}
+		// This member counts; after a malformed separator none does.
+		next, err := t.More(true)
+		more = next && err == nil
 		switch name {
 		case "action":
 			action = true
@@ -106,7 +114,6 @@ func (r *Report) guess(raw []byte) {
 		case "merchant_id":
 			merchant = true
 		}
-		text, isString := v.(string)
 		if seen[name] || !isString {
 			continue
 		}

@@ -2,7 +2,8 @@ package scan
 
 import (
 	"bytes"
-	"unicode/utf8"
+
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
 // This file unwraps JSON string escaping: a body held in a JSON string
@@ -20,90 +21,7 @@ func unescapeJSON(src []byte, withTab bool) ([]byte, []int) {
 	if withTab {
 		tab = make([]int, 0, len(src)+1)
 	}
-	return appendUnescaped(make([]byte, 0, len(src)), tab, src, withTab)
-}
-
-// appendUnescaped is unescapeJSON appending to out and tab.
-func appendUnescaped(out []byte, tab []int, src []byte, withTab bool) ([]byte, []int) {
-	for i := 0; i < len(src); {
-		c := src[i]
-		if c != '\\' || i+1 >= len(src) {
-			out = append(out, c)
-			if withTab {
-				tab = append(tab, i)
-			}
-			i++
-			continue
-		}
-		at, w := i, 2
-		switch e := src[i+1]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := hex4(src[i+2:])
-			if !ok {
-				out, w = append(out, '\\'), 1
-				break
-			}
-			w = 6
-			if r >= 0xD800 && r < 0xDC00 {
-				hi := r
-				r = utf8.RuneError
-				if i+12 <= len(src) && src[i+6] == '\\' && src[i+7] == 'u' {
-					if lo, ok := hex4(src[i+8:]); ok && lo >= 0xDC00 && lo < 0xE000 {
-						r, w = 0x10000+(hi-0xD800)<<10+(lo-0xDC00), 12
-					}
-				}
-			} else if r >= 0xDC00 && r < 0xE000 {
-				r = utf8.RuneError
-			}
-			out = utf8.AppendRune(out, r)
-		default:
-			out, w = append(out, '\\'), 1
-		}
-		if withTab {
-			for len(tab) < len(out) {
-				tab = append(tab, at)
-			}
-		}
-		i += w
-	}
-	if withTab {
-		tab = append(tab, len(src))
-	}
-	return out, tab
-}
-
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(d)
-	}
-	return r, true
+	return jsontok.AppendUnescaped(make([]byte, 0, len(src)), tab, src, withTab)
 }
 
 // tryEscaped tries an escaped object at b[p] == '{', b[p+1] == '\\' (the
@@ -184,7 +102,7 @@ func (s *scanner) unescapeObject(src []byte, final bool) (text []byte, tab []int
 		k := levels & 1
 		s.work += len(text)
 		prev := text
-		out, t := appendUnescaped(s.utext[k][:0], s.utab[k][:0], text, true)
+		out, t := jsontok.AppendUnescaped(s.utext[k][:0], s.utab[k][:0], text, true)
 		s.utext[k], s.utab[k] = out, t
 		if tab != nil {
 			for i, o := range t {

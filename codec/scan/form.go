@@ -3,6 +3,8 @@ package scan
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
 // This file reads form-urlencoded bodies: data=...&md5=...&rsp_code=...
@@ -85,7 +87,7 @@ func (s *scanner) tryForm(v *view, p int) (next int, more bool) {
 						if (k == end || b[k] == ' ') && decoded > 0 && decoded%64 == 0 {
 							cut = k
 						}
-						if k+2 < end && b[k] == '%' && isHex(b[k+1]) && isHex(b[k+2]) {
+						if k+2 < end && b[k] == '%' && jsontok.IsHex(b[k+1]) && jsontok.IsHex(b[k+2]) {
 							k += 3
 						} else {
 							k++
@@ -148,7 +150,7 @@ func percentDecode(b []byte, plus bool) []byte {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch {
-		case c == '%' && i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]):
+		case c == '%' && i+2 < len(b) && jsontok.IsHex(b[i+1]) && jsontok.IsHex(b[i+2]):
 			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
 			i += 2
 		case c == '+' && plus:

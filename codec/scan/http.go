@@ -1,6 +1,10 @@
 package scan
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
+)
 
 // This file reads HTTP request and response dumps: a start line, headers,
 // a blank line and the body, with LF or CRLF line endings, plain or with
@@ -254,7 +258,7 @@ func chunkSize(line []byte) (int, bool) {
 	}
 	size := 0
 	for _, c := range line {
-		if !isHex(c) {
+		if !jsontok.IsHex(c) {
 			return 0, false
 		}
 		size = size<<4 | int(unhex(c))

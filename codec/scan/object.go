@@ -2,11 +2,10 @@ package scan
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math/bits"
 	"sort"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
 // This file finds JSON objects: a strict JSON parser over one object that
@@ -168,9 +167,9 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			if c != '"' {
 				return fail()
 			}
-			j, status := scanString(b, i)
+			j, status := jsontok.ScanString(b, i)
 			switch status {
-			case strMore:
+			case jsontok.More:
 				if final {
 					i = j
 					return fail()
@@ -178,10 +177,10 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 				s.work += n - p
 				s.ev = s.ev[:evBase]
 				return -1, true
-			case strBad:
+			case jsontok.Bad:
 				i = j
 				return fail()
-			case strBroken:
+			case jsontok.Broken:
 				brk++
 			}
 			f := &st[len(st)-1]
@@ -220,9 +219,9 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			case len(st) == 0:
 				return fail()
 			case c == '"':
-				j, status := scanString(b, i)
+				j, status := jsontok.ScanString(b, i)
 				switch status {
-				case strMore:
+				case jsontok.More:
 					if final {
 						i = j
 						return fail()
@@ -230,10 +229,10 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 					s.work += n - p
 					s.ev = s.ev[:evBase]
 					return -1, true
-				case strBad:
+				case jsontok.Bad:
 					i = j
 					return fail()
-				case strBroken:
+				case jsontok.Broken:
 					brk++
 				}
 				if j-i-2 >= minString {
@@ -241,7 +240,7 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 				}
 				i = j
 			case c == '-' || c >= '0' && c <= '9':
-				j, ok := scanNumber(b, i)
+				j, ok := jsontok.ScanNumber(b, i)
 				if !ok {
 					i = j
 					return fail()
@@ -336,202 +335,6 @@ func (s *scanner) tooDeep(st []frame, i int) {
 	}
 }
 
-// String scan results.
-const (
-	strOK     = iota
-	strBroken // valid but for raw line breaks inside Base64-like text
-	strBad
-	strMore
-)
-
-// b64ish holds the bytes of Base64 text (either alphabet) with padding,
-// and the space the published examples wrap it with.
-var b64ish = func() (t [256]bool) {
-	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= " {
-		t[c] = true
-	}
-	return t
-}()
-
-// scanString scans the JSON string at b[i] == '"' and returns the offset
-// after its closing quote, with a status (strOK and the others below).
-func scanString(b []byte, i int) (int, int) {
-	n := len(b)
-	start := i
-	i++
-	for {
-		i = plainRun(b, i)
-		if i >= n {
-			return i, strMore
-		}
-		switch b[i] {
-		case '"':
-			return i + 1, strOK
-		case '\\':
-			next, status := skipEscape(b, i)
-			if status != strOK {
-				return i, status
-			}
-			i = next
-		default:
-			// A control character: a raw line break may be one that broke
-			// Base64 text, which the careful scan below tells.
-			return scanBrokenString(b, start)
-		}
-	}
-}
-
-// skipEscape checks the escape sequence at b[i] == '\\' inside a JSON
-// string and returns the offset after it with strOK, or strMore when b
-// ends inside it, or strBad when it is not a JSON escape.
-func skipEscape(b []byte, i int) (int, int) {
-	n := len(b)
-	if i+1 >= n {
-		return i, strMore
-	}
-	switch b[i+1] {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		return i + 2, strOK
-	case 'u':
-		if i+6 > n {
-			if isHexPrefix(b[i+2:]) {
-				return i, strMore
-			}
-			return i, strBad
-		}
-		if !isHexPrefix(b[i+2 : i+6]) {
-			return i, strBad
-		}
-		return i + 6, strOK
-	}
-	return i, strBad
-}
-
-// plainRun returns the offset of the first byte from b[i] on that ends a
-// run of plain string content: a quote, a backslash or a control
-// character; len(b) when there is none. It reads eight bytes at a time.
-func plainRun(b []byte, i int) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (ones * '"')
-		e := x ^ (ones * '\\')
-		// A byte's high bit is set where it is zero in q or e, or below
-		// 0x20 in x; the lowest byte so marked is exact.
-		m := ((q-ones)&^q | (e-ones)&^e | (x-ones*0x20)&^x) & highs
-		if m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
-			return i
-		}
-	}
-	return i
-}
-
-// scanBrokenString is scanString for a string holding a control
-// character: it also tells a raw line break inside Base64-like text,
-// which a copy of a log may have added, from any other.
-func scanBrokenString(b []byte, i int) (int, int) {
-	n := len(b)
-	start := i + 1
-	i = start
-	status := strOK
-	plain := true // the content so far is Base64-like
-	for i < n {
-		c := b[i]
-		switch {
-		case c == '"':
-			return i + 1, status
-		case c == '\\':
-			plain = false
-			next, st := skipEscape(b, i)
-			if st != strOK {
-				return i, st
-			}
-			i = next
-		case c < 0x20:
-			if (c != '\n' && c != '\r') || !plain || i-start < 8 {
-				return i, strBad
-			}
-			for i < n && (b[i] == '\r' || b[i] == '\n') {
-				i++
-			}
-			if i >= n {
-				return i, strMore
-			}
-			if !b64ish[b[i]] || b[i] == ' ' {
-				return i, strBad
-			}
-			status = strBroken
-		default:
-			if plain && !b64ish[c] {
-				if status == strBroken {
-					return i, strBad
-				}
-				plain = false
-			}
-			i++
-		}
-	}
-	return i, strMore
-}
-
-func isHexPrefix(b []byte) bool {
-	for _, c := range b {
-		if !isHex(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-// scanNumber scans a JSON number at b[i] and returns the offset after it.
-// A number running into the end of b returns len(b).
-func scanNumber(b []byte, i int) (int, bool) {
-	n := len(b)
-	digits := func() bool {
-		j := i
-		for i < n && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		return i > j || i == n
-	}
-	if b[i] == '-' {
-		i++
-	}
-	if i < n && b[i] == '0' {
-		i++
-	} else if !digits() {
-		return i, false
-	}
-	if i < n && b[i] == '.' {
-		i++
-		if !digits() {
-			return i, false
-		}
-	}
-	if i < n && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < n && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return i, false
-		}
-	}
-	return i, true
-}
-
 // handleObject walks the events of the object parsed at v.b[p:]: each
 // envelope candidate is offered, and unless it was taken as an envelope
 // its members are searched; string values are searched as text.
@@ -611,7 +414,7 @@ func (s *scanner) scanString(v *view, cs, ce int) {
 		c = v.sub(cs, ce, ViaJSONString)
 	} else {
 		sc := s.scratchFor(v.depth + 1)
-		sc.text, sc.tab = appendUnescaped(sc.text, sc.tab, content, true)
+		sc.text, sc.tab = jsontok.AppendUnescaped(sc.text, sc.tab, content, true)
 		for i := range sc.tab {
 			sc.tab[i] += cs
 		}

@@ -76,6 +76,9 @@ type Reader struct {
 	S        string
 	I        int
 	MaxDepth int // the deepest nesting Enter allows; the outermost container is at depth 1
+	// Replace reads a byte that is not UTF-8, and half of a surrogate
+	// pair, as U+FFFD, as encoding/json does, instead of refusing it.
+	Replace bool
 
 	// GetBuf, if set, lends the scratch buffer for unescaped strings,
 	// taken on the first escape met; Release gives it back with PutBuf.
@@ -391,47 +394,54 @@ func (r *Reader) String() (string, *Error) {
 		}
 	}
 	j, bad := validRun(s, start)
-	if bad {
-		return "", &Error{Code: BadUTF8, Off: j}
-	}
-	if j < len(s) && s[j] == '"' {
+	if !bad && j < len(s) && s[j] == '"' {
 		r.I = j + 1
 		return s[start:j], nil
 	}
 	buf := append(r.grab(), s[start:j]...)
 	defer func() { r.scratch = buf }()
 	for j < len(s) {
-		c := s[j]
-		switch {
-		case c == '"':
-			r.I = j + 1
-			return string(buf), nil
-		case c < 0x20:
-			r.I = j
-			return "", &Error{Code: Control, Off: j, Byte: c}
+		if bad {
+			if !r.Replace {
+				r.I = j
+				return "", &Error{Code: BadUTF8, Off: j}
+			}
+			buf = append(buf, "\uFFFD"...)
+			j++
+		} else {
+			c := s[j]
+			switch {
+			case c == '"':
+				r.I = j + 1
+				return string(buf), nil
+			case c < 0x20:
+				r.I = j
+				return "", &Error{Code: Control, Off: j, Byte: c}
+			}
+			// A backslash.
+			ch, w, e := decodeEscape(s, j)
+			switch e {
+			case escMore:
+				j = len(s)
+				continue
+			case escBadHex:
+				r.I = j + 2
+				return "", r.Syntax("expected 4 hex digits after \\u")
+			case escUnknown:
+				r.I = j + 1
+				return "", r.Syntax("unknown escape after '\\'")
+			case escLone:
+				if !r.Replace {
+					r.I = j
+					return "", &Error{Code: Surrogate, Off: j, Rune: ch}
+				}
+				ch = utf8.RuneError
+			}
+			buf = utf8.AppendRune(buf, ch)
+			j += w
 		}
-		// A backslash.
-		ch, w, e := decodeEscape(s, j)
-		switch e {
-		case escMore:
-			j = len(s)
-			continue
-		case escBadHex:
-			r.I = j + 2
-			return "", r.Syntax("expected 4 hex digits after \\u")
-		case escUnknown:
-			r.I = j + 1
-			return "", r.Syntax("unknown escape after '\\'")
-		case escLone:
-			r.I = j
-			return "", &Error{Code: Surrogate, Off: j, Rune: ch}
-		}
-		buf = utf8.AppendRune(buf, ch)
-		j += w
 		run := j
-		if j, bad = validRun(s, j); bad {
-			return "", &Error{Code: BadUTF8, Off: j}
-		}
+		j, bad = validRun(s, j)
 		buf = append(buf, s[run:j]...)
 	}
 	r.I = len(s)
