@@ -146,17 +146,22 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 		s.ev = s.ev[:evBase]
 		return -1, false
 	}
+	// atEnd is the parse running into the end of b: a failure if b is
+	// final, else more is wanted.
+	atEnd := func() (int, bool) {
+		if final {
+			return fail()
+		}
+		s.work += n - p
+		s.ev = s.ev[:evBase]
+		return -1, true
+	}
 	for {
 		for i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 			i++
 		}
 		if i >= n {
-			if final {
-				return fail()
-			}
-			s.work += n - p
-			s.ev = s.ev[:evBase]
-			return -1, true
+			return atEnd()
 		}
 		c := b[i]
 		switch state {
@@ -167,27 +172,34 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 			if c != '"' {
 				return fail()
 			}
+		}
+		if c == '"' && state != stColon && state != stAfter && len(st) > 0 {
+			// A member name or a string value.
 			j, status := jsontok.ScanString(b, i)
 			switch status {
 			case jsontok.More:
-				if final {
-					i = j
-					return fail()
-				}
-				s.work += n - p
-				s.ev = s.ev[:evBase]
-				return -1, true
+				i = j
+				return atEnd()
 			case jsontok.Bad:
 				i = j
 				return fail()
 			case jsontok.Broken:
 				brk++
 			}
-			f := &st[len(st)-1]
-			f.key = keyBit(b[i+1 : j-1])
-			f.keys |= f.key
-			i, state = j, stColon
+			if state == stKeyOrEnd || state == stKey {
+				f := &st[len(st)-1]
+				f.key = keyBit(b[i+1 : j-1])
+				f.keys |= f.key
+				i, state = j, stColon
+				continue
+			}
+			if j-i-2 >= minString {
+				s.ev = append(s.ev, event{kind: evString, start: i + 1, end: j - 1})
+			}
+			i, state = j, stAfter
 			continue
+		}
+		switch state {
 		case stColon:
 			if c != ':' {
 				return fail()
@@ -218,27 +230,6 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 				continue
 			case len(st) == 0:
 				return fail()
-			case c == '"':
-				j, status := jsontok.ScanString(b, i)
-				switch status {
-				case jsontok.More:
-					if final {
-						i = j
-						return fail()
-					}
-					s.work += n - p
-					s.ev = s.ev[:evBase]
-					return -1, true
-				case jsontok.Bad:
-					i = j
-					return fail()
-				case jsontok.Broken:
-					brk++
-				}
-				if j-i-2 >= minString {
-					s.ev = append(s.ev, event{kind: evString, start: i + 1, end: j - 1})
-				}
-				i = j
 			case c == '-' || c >= '0' && c <= '9':
 				j, ok := jsontok.ScanNumber(b, i)
 				if !ok {
@@ -246,12 +237,7 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 					return fail()
 				}
 				if j >= n {
-					if final {
-						return fail()
-					}
-					s.work += n - p
-					s.ev = s.ev[:evBase]
-					return -1, true
+					return atEnd()
 				}
 				i = j
 			case c == 't' || c == 'f' || c == 'n':
@@ -266,12 +252,7 @@ func (s *scanner) parseObject(b []byte, p int, final bool) (end int, more bool) 
 					return fail()
 				}
 				if m < len(lit) {
-					if final {
-						return fail()
-					}
-					s.work += n - p
-					s.ev = s.ev[:evBase]
-					return -1, true
+					return atEnd()
 				}
 				if f := &st[len(st)-1]; c == 'n' && f.obj && f.key&(kAction|kRsp) != 0 && f.null == 0 {
 					f.null = f.key
