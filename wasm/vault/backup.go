@@ -41,12 +41,12 @@ type backupPayload struct {
 }
 
 // sealBackup encrypts profiles into a backup file.
-func sealBackup(ps []Profile, passphrase string, iterations int, at time.Time) ([]byte, error) {
+func sealBackup(ctx context.Context, ps []Profile, passphrase string, iterations int, at time.Time) ([]byte, error) {
 	if passphrase == "" {
 		return nil, fmt.Errorf("%w: the backup file is encrypted with a passphrase you choose", ErrNoPassphrase)
 	}
 	k := newKDF(iterations)
-	s, err := k.derive(passphrase)
+	s, err := k.derive(ctx, passphrase)
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +89,14 @@ func parseBackup(file []byte) (backupFile, error) {
 }
 
 // openBackup decrypts a parsed backup and checks the profiles it holds.
-func openBackup(f backupFile, passphrase string) ([]Profile, error) {
+func openBackup(ctx context.Context, f backupFile, passphrase string) ([]Profile, error) {
 	if passphrase == "" {
 		return nil, fmt.Errorf("%w: type the passphrase the backup was exported with", ErrNoPassphrase)
 	}
-	s, err := f.KDF.derive(passphrase)
+	s, err := f.KDF.derive(ctx, passphrase)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadBackup, err)
 	}
@@ -138,7 +141,7 @@ func (v *Vault) Export(ctx context.Context, passphrase string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sealBackup(ps, passphrase, v.iterations, v.clock())
+	return sealBackup(ctx, ps, passphrase, v.iterations, v.clock())
 }
 
 // Import is the merge preview of a backup file against the vault. Nothing
@@ -178,7 +181,7 @@ func (v *Vault) PreviewImport(ctx context.Context, file []byte, passphrase strin
 	if err != nil {
 		return nil, err
 	}
-	incoming, err := openBackup(f, passphrase)
+	incoming, err := openBackup(ctx, f, passphrase)
 	if err != nil {
 		return nil, err
 	}

@@ -316,7 +316,7 @@ func TestBackupWithInvalidProfilesIsRefused(t *testing.T) {
 	}
 	v, _ := memoryVault(newFakeClock())
 	for i, ps := range bad {
-		file, err := sealBackup(ps, "pw", testIterations, newFakeClock().Now())
+		file, err := sealBackup(context.Background(), ps, "pw", testIterations, newFakeClock().Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,7 +347,7 @@ func FuzzBackup(f *testing.F) {
 		if bf.KDF.Iterations > 4*minIterations {
 			return // valid but slow to derive; the check itself has run
 		}
-		ps, err := openBackup(bf, "correct horse battery staple")
+		ps, err := openBackup(context.Background(), bf, "correct horse battery staple")
 		if err != nil {
 			if !errors.Is(err, ErrBadBackup) && !errors.Is(err, ErrWrongPassphrase) {
 				t.Fatalf("error is neither a bad file nor a wrong passphrase: %v", err)

@@ -24,6 +24,28 @@
 // fmt by mistake does not leak it; use [Mask] to show a key on screen. Keys
 // are never written to the URL, localStorage or the console.
 //
+// # Passphrase keys
+//
+// A passphrase becomes an AES-256 key through PBKDF2-HMAC-SHA256 with a
+// random 16-byte salt and [DefaultIterations] rounds; the name, count and
+// salt are stored with the data they protect (vault settings, backup
+// files), so data written with other counts still opens. Every sealed box
+// is a 12-byte random nonce, the AES-256-GCM ciphertext and its 16-byte
+// tag, with associated data naming what it is (the check box, a profile
+// ID, a backup).
+//
+// In the browser build the key derivation runs in the browser's Web Crypto
+// (crypto.subtle.importKey and deriveBits), natively and without blocking
+// the page, which makes an unlock several times faster than the same work
+// in Go's wasm; AES-GCM on the small records stays in Go. Both compute the
+// same bytes, so the stored format is the same whichever ran. A page that
+// is not a secure context (a file:// page, or http:// from a host other
+// than localhost, 127.0.0.1 or [::1]) has no crypto.subtle: there, and if
+// Web Crypto ever refuses, the vault derives the key with Go's
+// crypto/pbkdf2 instead. Everything keeps working and every vault and
+// backup still opens; only unlocking, changing the passphrase and backups
+// take about a second each. The native build always uses crypto/pbkdf2.
+//
 // # Stored layout (IndexedDB)
 //
 // The database version is the schema version. Version 1 held one object
@@ -39,7 +61,8 @@
 //
 // # Calling from the browser
 //
-// Every method that takes a context waits for IndexedDB. Call them from a
-// goroutine (go-app's ctx.Async), never directly inside a JavaScript
-// callback: a blocked callback deadlocks a Go wasm program.
+// Every method that takes a context waits for IndexedDB, and those that
+// derive a passphrase key wait for Web Crypto. Call them from a goroutine
+// (go-app's ctx.Async), never directly inside a JavaScript callback: a
+// blocked callback deadlocks a Go wasm program.
 package vault

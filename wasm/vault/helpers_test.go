@@ -105,7 +105,7 @@ func wantErr(t *testing.T, what string, err, target error) {
 }
 
 // readJSON decodes a file under testdata.
-func readJSON(t *testing.T, name string, v any) {
+func readJSON(t testing.TB, name string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

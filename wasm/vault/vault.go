@@ -404,7 +404,7 @@ func (v *Vault) Unlock(ctx context.Context, passphrase string) error {
 	if passphrase == "" {
 		return ErrNoPassphrase
 	}
-	key, err := s.meta.Lock.unlock(passphrase)
+	key, err := s.meta.Lock.unlock(ctx, passphrase)
 	if err != nil {
 		return err
 	}
@@ -492,7 +492,7 @@ func (v *Vault) SetPassphrase(ctx context.Context, current, next string) error {
 		if current == "" {
 			return fmt.Errorf("%w: type the current passphrase", ErrNoPassphrase)
 		}
-		if old, err = s.meta.Lock.unlock(current); err != nil {
+		if old, err = s.meta.Lock.unlock(ctx, current); err != nil {
 			return err
 		}
 	} else if next == "" {
@@ -508,7 +508,7 @@ func (v *Vault) SetPassphrase(ctx context.Context, current, next string) error {
 	if next == "" {
 		m.Lock = nil
 	} else {
-		lock, k, err := newLock(next, v.iterations)
+		lock, k, err := newLock(ctx, next, v.iterations)
 		if err != nil {
 			return err
 		}
