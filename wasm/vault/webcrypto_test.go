@@ -283,3 +283,62 @@ func BenchmarkUnlock(b *testing.B) {
 	b.ReportMetric(goMS/webMS, "go/webcrypto")
 	b.Logf("per unlock at 600,000 iterations: Web Crypto %.1f ms, Go %.1f ms", webMS, goMS)
 }
+
+// TestDataSealedWithWebCryptoOpensWithGo writes a vault and a backup with
+// Web Crypto, then opens both with crypto.subtle hidden: what a secure page
+// writes, an insecure one (or the native build) reads.
+func TestDataSealedWithWebCryptoOpensWithGo(t *testing.T) {
+	ctx := context.Background()
+	c := newFakeClock()
+	v, b := memoryVault(c)
+	ps := putAll(t, v, sampleProfiles())
+	if err := v.SetPassphrase(ctx, "", "written with web crypto"); err != nil {
+		t.Fatal(err)
+	}
+	file, err := v.Export(ctx, "backup with web crypto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withoutWebCrypto(t, func() {
+		w := reopen(t, b, testOptions(c))
+		wantErr(t, "wrong passphrase", w.Unlock(ctx, "written with web crypto!"), ErrWrongPassphrase)
+		if err := w.Unlock(ctx, "written with web crypto"); err != nil {
+			t.Fatal(err)
+		}
+		list, err := w.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameProfiles(t, list, ps)
+		fresh, _ := memoryVault(c)
+		imp, err := fresh.PreviewImport(ctx, file, "backup with web crypto")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameProfiles(t, imp.New, ps)
+	})
+}
+
+// TestCancelledUnlockLeavesTheVaultLocked checks that an unlock whose
+// context ends while Web Crypto works returns the context's error, not a
+// wrong-passphrase one, and unlocks nothing.
+func TestCancelledUnlockLeavesTheVaultLocked(t *testing.T) {
+	sv := loadStoredVault(t)
+	v, b := memoryVaultFrom(t, sv)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := v.Unlock(ctx, sv.Passphrase)
+	wantErr(t, "Unlock with an ended context", err, context.Canceled)
+	if st, _ := v.Status(context.Background()); !st.Locked {
+		t.Fatal("the vault is unlocked after a cancelled Unlock")
+	}
+	records, meta := stored(b)
+	if meta != sv.Meta || !maps.Equal(records, sv.Records) {
+		t.Fatal("a cancelled unlock changed the stored vault")
+	}
+	// The key derivation the cancelled call started still ends in the
+	// browser; the next unlock works.
+	if err := v.Unlock(context.Background(), sv.Passphrase); err != nil {
+		t.Fatal(err)
+	}
+}
