@@ -13,14 +13,15 @@ import (
 // DefaultIterations is the PBKDF2-HMAC-SHA256 iteration count given to a
 // new passphrase (vault or backup) unless Options says otherwise: OWASP's
 // current figure for PBKDF2-HMAC-SHA256. It is deliberately slow. In the
-// browser, Web Crypto derives the key in about 0.1-0.25 s at this count,
-// 6-9 times faster than Go's wasm, which is the fallback (about 1 s) where
+// browser, Web Crypto derives the key in about 0.1-0.4 s at this count,
+// 6-10 times faster than Go's wasm, which is the fallback (1-2 s) where
 // crypto.subtle is missing; natively it takes 0.1-0.2 s (BenchmarkUnlock
-// in the browser, BenchmarkDefaultKeyDerivation natively). It is not raised
-// above OWASP's figure: twice the count would cost 0.2-0.5 s with Web
-// Crypto on a busy small machine, and 2 s on the fallback. The count is
-// stored with the data, so changing it later keeps old data readable; a
-// vault gets the new count when its passphrase is next set.
+// in Chromium and BenchmarkDefaultKeyDerivation natively, on a busy
+// 2-core machine). It is not raised above OWASP's figure: a higher count
+// would take Web Crypto past 0.3 s on such a machine, and the fallback past
+// 2 s. The count is stored with the data, so changing it later keeps old
+// data readable; a vault gets the new count when its passphrase is next
+// set.
 const DefaultIterations = 600_000
 
 // The iteration counts the vault accepts, in Options and in stored data.
