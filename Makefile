@@ -11,6 +11,8 @@ CORPUS    ?= $(CURDIR)/.scratch/peer-corpus
 # Packages that must pass both natively and as js/wasm under Node.
 CODEC_PKGS := ./codec/ ./codec/scan/ ./codec/catalog/ ./codec/report/
 
+
+.PHONY: sandbox
 .PHONY: all serve build static test test-native test-wasm test-browser fuzz-short fuzz bench vet fmt-check mod-check clean
 
 all: build
@@ -20,6 +22,16 @@ all: build
 serve:
 	@echo "make serve: the workbench will be at http://$(ADDR)/ (ADDR=host:port for another)"
 	./build.sh serve $(ADDR)
+
+## sandbox: build web/app.wasm and serve the workbench with a local OTT Pay
+## sandbox on its origin, on http://$(ADDR) (KEYS=keys.json names the
+## merchants; without it a demo keys file is written to .scratch/)
+sandbox:
+	@keys="$(KEYS)"; if [ -z "$$keys" ]; then mkdir -p .scratch; keys=.scratch/sandbox-keys.json; \
+		printf '{"ON00004652":"A8B5FE540E38A5A9"}\n' >"$$keys"; \
+		echo "make sandbox: no KEYS=file given: wrote $$keys with the documented sample merchant ON00004652 (sign key A8B5FE540E38A5A9; a demo, not a real key)"; fi; \
+	echo "make sandbox: the workbench and the sandbox will be at http://$(ADDR)/ (ADDR=host:port for another)"; \
+	./build.sh wasm && exec $(GO) run ./wasm -addr $(ADDR) -sandbox -keys "$$keys"
 
 ## build: the command line into bin/ and the browser app into web/
 build:

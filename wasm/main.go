@@ -26,7 +26,7 @@ import (
 )
 
 func main() {
-	register(&ui.Env{Store: openStore()})
+	register(&ui.Env{Store: openStore(), Sandbox: detectSandbox()})
 	// window.ottpay, for page scripts and the console (a no-op natively).
 	jsapi.Register()
 	app.RunWhenOnBrowser()
@@ -46,6 +46,9 @@ func register(env *ui.Env) {
 		}
 	})
 	ui.Register(env)
+	if env.Sandbox != nil {
+		ui.RegisterSandbox(env)
+	}
 }
 
 // addNav puts item in the navigation bar right after the page at path

@@ -47,8 +47,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root := fl.String("root", ".", "`directory` holding web/ with app.wasm (built by ./build.sh wasm)")
 	static := fl.String("static", "", "write the workbench as a static website into `dir` and exit, instead of serving it")
 	prefix := fl.String("prefix", "", "URL `path` the static website is deployed under, e.g. /ottpay for https://user.github.io/ottpay/")
+	sbx := sandboxFlags(fl) // -sandbox -keys: see sandbox_mount.go
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: wasm [-addr host:port] [-root dir]\n       wasm -static dir [-prefix /path] [-root dir]\n\n")
+		fmt.Fprintf(stderr, "usage: wasm [-addr host:port] [-root dir] [-sandbox -keys file]\n       wasm -static dir [-prefix /path] [-root dir]\n\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -78,12 +79,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	handler, status := sbx.attach(s, stderr)
+	if status != 0 {
+		return status
+	}
+	defer sbx.close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "wasm: cannot listen on %s: %v (pick another address with -addr)\n", *addr, err)
 		return 1
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "OTT Pay workbench: http://%s/\n", ln.Addr())
 	for _, w := range s.warnings {
 		fmt.Fprintln(stderr, "wasm: warning:", w)

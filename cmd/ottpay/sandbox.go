@@ -114,6 +114,7 @@ func serveSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	sort.Strings(ids)
 	fmt.Fprintf(stdout, "url: %s\nendpoint: %s\ncontrol: %s/_sandbox/\nmerchants: %s\n", sb.URL(), sb.Endpoint(), sb.URL(), strings.Join(ids, " "))
+	fmt.Fprintln(stdout, "workbench: not attached; `make sandbox` (KEYS=keys.json) serves the browser workbench with a sandbox of its own on one origin, for Construct's Send and the Sandbox page")
 	if f, ok := stdout.(interface{ Sync() error }); ok {
 		f.Sync()
 	}

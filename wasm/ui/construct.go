@@ -30,6 +30,8 @@ type Construct struct {
 	update  bool
 
 	lock lockGate // the unlock form, while the vault is locked
+
+	send sendState // the request sent to the sandbox, and its answer
 }
 
 // OnInit picks the default action, on the server (pre-rendering) and in
@@ -338,7 +340,9 @@ func (c *Construct) renderOutput(m *Message) app.UI {
 		app.Div().Class("actions").Body(
 			c.copyButton("copy-envelope", "Copy JSON", m.Envelope),
 			app.If(DecodeLink(m.Envelope) != "", app.A().ID("construct-decode").Class("button").Href(DecodeLink(m.Envelope)).Text("Decode this")),
+			c.sendButton(m),
 		),
+		c.renderSent(m),
 		app.If(m.Curl != "",
 			app.H3().Text("curl"),
 			app.P().Class("hint").Text(curlNote(m)),

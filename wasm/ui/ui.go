@@ -56,6 +56,11 @@ type Env struct {
 	// Vault administers the vault behind Store: its passphrase, auto-lock
 	// and backups. When nil, Store is used if it implements Vault.
 	Vault Vault
+	// Sandbox is the local OTT Pay sandbox served on the workbench's
+	// origin, nil when there is none (a static host, or the workbench
+	// served alone): with one, Construct can send its requests, and the
+	// Sandbox page is routed (see RegisterSandbox).
+	Sandbox *SandboxClient
 }
 
 // Register routes the three pages, each built with env.
