@@ -58,8 +58,10 @@ func webCryptoKey(ctx context.Context, subtle js.Value, k kdfParams, passphrase 
 		}
 	}()
 	uint8Array := js.Global().Get("Uint8Array")
-	pass := uint8Array.New(len(passphrase))
-	js.CopyBytesToJS(pass, []byte(passphrase))
+	passBytes := []byte(passphrase)
+	defer clear(passBytes)
+	pass := uint8Array.New(len(passBytes))
+	js.CopyBytesToJS(pass, passBytes)
 	defer pass.Call("fill", 0)
 	salt := uint8Array.New(len(k.Salt))
 	js.CopyBytesToJS(salt, k.Salt)
