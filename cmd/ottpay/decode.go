@@ -27,7 +27,9 @@ func cmdDecode(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv 
 		return decodeStrict(stdin, stdout, stderr, keys)
 	}
 	workers := runtime.GOMAXPROCS(0)
-	st, err := decodeStream(stdin, stdout, keys, workers, 8*workers)
+	// Batches of 32 envelopes, each batch at most 64 KB of text and one
+	// envelope (see decodeStream).
+	st, err := decodeStream(stdin, stdout, keys, workers, 128*workers)
 	if err != nil {
 		return failf(stderr, exitFailed, err.Error(), "")
 	}
