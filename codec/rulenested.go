@@ -11,9 +11,9 @@ import (
 
 // This file is the nested dimension: a nested object or array rendered as
 // each sender's runtime turns it into text. The nested value's compact
-// JSON text is read with the package's own JSON parser (json.go: its
-// string, scalar and value readers), token by token, and rendered as it
-// is read; no tree is built.
+// JSON text is read with the one JSON tokenizer (package jsontok, worded
+// for this package by json.go), token by token, and rendered as it is
+// read; no tree is built.
 
 // appendNested appends the rendering under s of text, the compact JSON
 // text of a nested object or array.

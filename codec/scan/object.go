@@ -8,9 +8,11 @@ import (
 	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
-// This file finds JSON objects: a strict JSON parser over one object that
-// records, for the walk that follows, every nested object with the
-// envelope members it has and every string value worth searching.
+// This file finds JSON objects: a parser over one object, in the
+// tokenizer's tolerant mode (package jsontok reads its strings, escapes and
+// numbers), that records, for the walk that follows, every nested object
+// with the envelope members it has and every string value worth
+// searching.
 
 // keySet records which envelope member names an object has.
 type keySet uint16

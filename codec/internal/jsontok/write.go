@@ -47,13 +47,20 @@ func AppendString(dst []byte, s string, f Flags) ([]byte, bool) {
 			i++
 			continue
 		}
-		if cjk3(s, i) {
+		if f&Script != 0 && c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
+			// U+2028 or U+2029.
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', "89"[s[i+2]&1])
+			i += 3
+			start = i
+			continue
+		}
+		if cjk3(s, i) && f&Script == 0 {
 			i = skipCJK(s, i+3)
 			continue
 		}
 		n := utf8Len(s, i)
-		switch {
-		case n == 0:
+		if n == 0 {
 			if f&Strict != 0 {
 				return dst, false
 			}
@@ -61,10 +68,6 @@ func AppendString(dst []byte, s string, f Flags) ([]byte, bool) {
 			dst = append(dst, `\ufffd`...)
 			start = i + 1
 			n = 1
-		case f&Script != 0 && n == 3 && s[i] == 0xE2 && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', "89"[s[i+2]&1])
-			start = i + 3
 		}
 		i += n
 	}
