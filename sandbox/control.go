@@ -202,7 +202,10 @@ func (s *Server) servePayPage(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", payPageCSP)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer a browser sends
+	// "Origin: null" with the page's own form POSTs, which sameOrigin
+	// refuses, so Pay and Decline never worked in a browser.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	o, err := s.Order(r.PathValue("id"))
 	if err != nil {
