@@ -41,7 +41,8 @@ const (
 	Duplicate
 )
 
-// Error is a text that is not strict JSON.
+// Error is a text that is not strict JSON. A Reader returns its errors
+// without allocating: the one returned holds until the next it returns.
 type Error struct {
 	Code Code
 	Off  int    // the byte offset where the text went wrong
@@ -86,6 +87,13 @@ type Reader struct {
 	PutBuf  func(*[]byte)
 	scratch []byte
 	buf     *[]byte
+	err     Error // the last error, returned by pointer without allocating
+}
+
+// fail records e as the reader's error.
+func (r *Reader) fail(e Error) *Error {
+	r.err = e
+	return &r.err
 }
 
 func (r *Reader) grab() []byte {
@@ -130,14 +138,14 @@ func (r *Reader) Peek() byte {
 }
 
 // Syntax returns a Syntax error at I.
-func (r *Reader) Syntax(what string) *Error { return &Error{Code: Syntax, Off: r.I, What: what} }
+func (r *Reader) Syntax(what string) *Error { return r.fail(Error{Code: Syntax, Off: r.I, What: what}) }
 
 // Enter reads the '{' or '[' at I of a container at depth, and the space
 // after it, and reports whether the container is empty, its closing
 // bracket read too.
 func (r *Reader) Enter(depth int) (empty bool, err *Error) {
 	if depth > r.MaxDepth {
-		return false, &Error{Code: TooDeep, Off: r.I}
+		return false, r.fail(Error{Code: TooDeep, Off: r.I})
 	}
 	closer := byte('}')
 	if r.S[r.I] == '[' {
@@ -163,7 +171,7 @@ func (r *Reader) Name() (string, *Error) {
 	}
 	r.SkipSpace()
 	if r.I >= len(r.S) || r.S[r.I] != ':' {
-		return "", &Error{Code: Colon, Off: r.I, Key: key}
+		return "", r.fail(Error{Code: Colon, Off: r.I, Key: key})
 	}
 	r.I++
 	r.SkipSpace()
@@ -237,7 +245,7 @@ func (r *Reader) Value(dst []byte, depth int) ([]byte, Kind, *Error) {
 			}
 		}
 		if k, dup := FirstDuplicate(len(keys), func(i int) string { return keys[i] }); dup {
-			return dst, 0, &Error{Code: Duplicate, Key: k}
+			return dst, 0, r.fail(Error{Code: Duplicate, Key: k})
 		}
 		return append(dst, closer), k, nil
 	case '"':
@@ -404,7 +412,7 @@ func (r *Reader) String() (string, *Error) {
 		if bad {
 			if !r.Replace {
 				r.I = j
-				return "", &Error{Code: BadUTF8, Off: j}
+				return "", r.fail(Error{Code: BadUTF8, Off: j})
 			}
 			buf = append(buf, "\uFFFD"...)
 			j++
@@ -416,7 +424,7 @@ func (r *Reader) String() (string, *Error) {
 				return string(buf), nil
 			case c < 0x20:
 				r.I = j
-				return "", &Error{Code: Control, Off: j, Byte: c}
+				return "", r.fail(Error{Code: Control, Off: j, Byte: c})
 			}
 			// A backslash.
 			ch, w, e := decodeEscape(s, j)
@@ -433,7 +441,7 @@ func (r *Reader) String() (string, *Error) {
 			case escLone:
 				if !r.Replace {
 					r.I = j
-					return "", &Error{Code: Surrogate, Off: j, Rune: ch}
+					return "", r.fail(Error{Code: Surrogate, Off: j, Rune: ch})
 				}
 				ch = utf8.RuneError
 			}
