@@ -33,6 +33,7 @@ type Sample struct {
 	Cell string  // "encode/small", "decode/large", "batch10k", "cli/batch10k", "limit/large", ...
 	Impl string  // "go", "php-openssl", "node-crypto", ...
 	Secs float64 // seconds per operation
+	Rep  string  // the repetition it was measured in, if known (set by the caller)
 }
 
 // goBenchCells maps go test benchmark names (without the -GOMAXPROCS
@@ -153,16 +154,23 @@ func Median(xs []float64) float64 {
 type Summary struct {
 	secs map[[2]string]float64
 	n    map[[2]string]int
+	reps map[[2]string]map[string][]float64 // (cell, impl) -> repetition -> figures
 }
 
 // Summarize groups samples by cell and implementation and takes medians.
 func Summarize(samples []Sample) *Summary {
 	all := map[[2]string][]float64{}
+	sum := &Summary{secs: map[[2]string]float64{}, n: map[[2]string]int{}, reps: map[[2]string]map[string][]float64{}}
 	for _, s := range samples {
 		k := [2]string{s.Cell, s.Impl}
 		all[k] = append(all[k], s.Secs)
+		if s.Rep != "" {
+			if sum.reps[k] == nil {
+				sum.reps[k] = map[string][]float64{}
+			}
+			sum.reps[k][s.Rep] = append(sum.reps[k][s.Rep], s.Secs)
+		}
 	}
-	sum := &Summary{secs: map[[2]string]float64{}, n: map[[2]string]int{}}
 	for k, xs := range all {
 		sum.secs[k] = Median(xs)
 		sum.n[k] = len(xs)
@@ -188,6 +196,38 @@ func (s *Summary) Ratio(cell, impl, peer string) (float64, bool) {
 	return b / a, true
 }
 
+// PairedRatio returns the median, lowest and highest over the
+// repetitions of how many times faster impl is than peer in cell within
+// the same repetition (the two measured minutes apart at most, where the
+// ratio of the overall medians may pair a quiet minute with a busy one),
+// and the number of repetitions that measured both.
+func (s *Summary) PairedRatio(cell, impl, peer string) (median, lo, hi float64, n int) {
+	return s.paired([2]string{cell, impl}, [2]string{cell, peer})
+}
+
+// PairedShare is PairedRatio between two cells of one implementation: the
+// median (and range) over the repetitions of how many times faster impl
+// is in cell than in other, as a fraction (0.4 when cell takes 2.5 times
+// as long as other).
+func (s *Summary) PairedShare(cell, other, impl string) (median, lo, hi float64, n int) {
+	return s.paired([2]string{cell, impl}, [2]string{other, impl})
+}
+
+func (s *Summary) paired(ka, kb [2]string) (median, lo, hi float64, n int) {
+	a, b := s.reps[ka], s.reps[kb]
+	var rs []float64
+	for rep, xs := range a {
+		if ys, ok := b[rep]; ok {
+			rs = append(rs, Median(ys)/Median(xs))
+		}
+	}
+	if len(rs) == 0 {
+		return 0, 0, 0, 0
+	}
+	sort.Float64s(rs)
+	return Median(rs), rs[0], rs[len(rs)-1], len(rs)
+}
+
 // Row names one line of the table: a cell and how to label it.
 type Row struct {
 	Cell, Label string
@@ -205,9 +245,10 @@ var Rows = []Row{
 	{"cli/batch10k", "ottpay decode 10k (process)"},
 }
 
-// Table writes the medians of impl and of each peer per row, and the
-// ratios impl/peer (how many times faster impl is), in Markdown. Rows
-// with no figure for impl are left out.
+// Table writes the medians of impl and of each peer per row, the ratios
+// impl/peer of those medians (how many times faster impl is), and the
+// paired ratios (see PairedRatio), in Markdown. Rows with no figure for
+// impl are left out.
 func (s *Summary) Table(w io.Writer, impl string, peers []string) error {
 	var b strings.Builder
 	b.WriteString("| cell | " + impl)
@@ -217,9 +258,12 @@ func (s *Summary) Table(w io.Writer, impl string, peers []string) error {
 	for _, p := range peers {
 		b.WriteString(" | " + impl + " / " + p)
 	}
+	for _, p := range peers {
+		b.WriteString(" | paired " + impl + " / " + p + " (range)")
+	}
 	b.WriteString(" | reps |\n|---|---")
 	for range peers {
-		b.WriteString("|---|---")
+		b.WriteString("|---|---|---")
 	}
 	b.WriteString("|---|\n")
 	for _, r := range Rows {
@@ -239,6 +283,13 @@ func (s *Summary) Table(w io.Writer, impl string, peers []string) error {
 		for _, p := range peers {
 			if x, ok := s.Ratio(r.Cell, impl, p); ok {
 				b.WriteString(" | " + strconv.FormatFloat(x, 'f', 2, 64) + "x")
+			} else {
+				b.WriteString(" | -")
+			}
+		}
+		for _, p := range peers {
+			if m, lo, hi, k := s.PairedRatio(r.Cell, impl, p); k > 0 {
+				b.WriteString(" | " + strconv.FormatFloat(m, 'f', 2, 64) + "x (" + strconv.FormatFloat(lo, 'f', 2, 64) + "–" + strconv.FormatFloat(hi, 'f', 2, 64) + ")")
 			} else {
 				b.WriteString(" | -")
 			}

@@ -26,6 +26,10 @@ func readDir(t *testing.T) []Sample {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		rep, _, _ := strings.Cut(filepath.Base(name), ".")
+		for i := range s {
+			s[i].Rep = rep
+		}
 		all = append(all, s...)
 	}
 	return all
@@ -73,6 +77,26 @@ func TestRatioIsPeerTimeOverOwnTime(t *testing.T) {
 	}
 }
 
+// A paired ratio compares the two sides within each repetition: in rep0
+// Go takes 2000 ns and PHP 4 µs for encode small (2x), in rep1 1000 ns
+// and 5 µs (5x); rep2 has no PHP figure and is left out.
+func TestPairedRatioComparesWithinEachRepetition(t *testing.T) {
+	sum := Summarize(readDir(t))
+	m, lo, hi, n := sum.PairedRatio("encode/small", "go", "php-openssl")
+	if n != 2 || !near(m, 3.5) || !near(lo, 2) || !near(hi, 5) {
+		t.Errorf("paired encode small: median %v, range %v to %v, of %d; want 3.5, 2 to 5, of 2", m, lo, hi, n)
+	}
+	// The floor: limit/large over decode/large within each repetition,
+	// 100/400, 100/200 and 60/300 µs.
+	m, lo, hi, n = sum.PairedShare("decode/large", "limit/large", "go")
+	if n != 3 || !near(m, 0.25) || !near(lo, 0.2) || !near(hi, 0.5) {
+		t.Errorf("decode large against its floor: median %v, range %v to %v, of %d; want 0.25, 0.2 to 0.5, of 3", m, lo, hi, n)
+	}
+	if _, _, _, n := sum.PairedRatio("batch10k", "go", "node-crypto"); n != 0 {
+		t.Errorf("a paired ratio with no peer figure")
+	}
+}
+
 func TestTableShowsMediansRatiosAndGaps(t *testing.T) {
 	var b strings.Builder
 	if err := Summarize(readDir(t)).Table(&b, "go", []string{"php-openssl", "node-crypto"}); err != nil {
@@ -80,10 +104,10 @@ func TestTableShowsMediansRatiosAndGaps(t *testing.T) {
 	}
 	got := b.String()
 	for _, want := range []string{
-		"| cell | go | php-openssl | node-crypto | go / php-openssl | go / node-crypto | reps |",
-		"| encode small (~200 B) | 2.00 µs | 4.50 µs | - | 2.25x | - | 3 |",
-		"| decode large | 300 µs | 750 µs | - | 2.50x | - | 3 |",
-		"| ottpay decode 10k (process) | 200 ms | 500 ms | - | 2.50x | - | 1 |",
+		"| cell | go | php-openssl | node-crypto | go / php-openssl | go / node-crypto | paired go / php-openssl (range) | paired go / node-crypto (range) | reps |",
+		"| encode small (~200 B) | 2.00 µs | 4.50 µs | - | 2.25x | - | 3.50x (2.00–5.00) | - | 3 |",
+		"| decode large | 300 µs | 750 µs | - | 2.50x | - | 2.50x (2.50–2.50) | - | 3 |",
+		"| ottpay decode 10k (process) | 200 ms | 500 ms | - | 2.50x | - | 2.50x (2.50–2.50) | - | 1 |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)

@@ -9,7 +9,8 @@
 //	benchtable table DIR
 //
 // reads every DIR/*.txt (go test -bench output, the peer kit's RESULT
-// lines, CELL lines), takes the median of each cell's repetitions and
+// lines, CELL lines; a file's name up to its first dot names the
+// repetition), takes the median of each cell's repetitions and
 // prints the Go codec against the PHP and Node peers, and decode of the
 // large class against the MD5 + AES-ECB floor measured in the same run.
 package main
@@ -24,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ottpay-toolkit/ottpay/internal/benchpeer"
@@ -113,6 +115,11 @@ func table(dir string, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", name, err)
 		}
+		// rep3.go.txt: the figures of repetition rep3.
+		rep, _, _ := strings.Cut(filepath.Base(name), ".")
+		for i := range s {
+			s[i].Rep = rep
+		}
 		all = append(all, s...)
 	}
 	if len(all) == 0 {
@@ -120,19 +127,20 @@ func table(dir string, out io.Writer) error {
 	}
 	sum := benchpeer.Summarize(all)
 	w := bufio.NewWriter(out)
-	fmt.Fprintln(w, "Medians of the interleaved repetitions; a ratio is how many times faster the Go codec is (peer time / Go time).")
+	fmt.Fprintln(w, "Medians of the interleaved repetitions; a ratio is how many times faster the Go codec is (peer time / Go time);")
+	fmt.Fprintln(w, "a paired ratio is the median (and range) of the ratios within each repetition, the two sides measured at most a minute apart.")
 	fmt.Fprintln(w)
 	if err := sum.Table(w, "go", []string{"php-openssl", "node-crypto"}); err != nil {
 		return err
 	}
 	for _, cls := range []string{"small", "medium", "large"} {
-		dec, nd := sum.Median("decode/"+cls, "go")
 		lim, nl := sum.Median("limit/"+cls, "go")
-		if nd == 0 || nl == 0 {
+		m, lo, hi, n := sum.PairedShare("decode/"+cls, "limit/"+cls, "go")
+		if nl == 0 || n == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\ndecode %s: the Go codec runs at %.0f%% of the MD5 + AES-128-ECB floor (crypto/md5 over the plaintext and crypto/aes over the ciphertext alone: %s, median of %d)",
-			cls, 100*lim/dec, benchpeer.Duration(lim), nl)
+		fmt.Fprintf(w, "\ndecode %s: the Go codec runs at %.0f%% (%.0f%%–%.0f%%, paired over %d repetitions) of the MD5 + AES-128-ECB floor (crypto/md5 over the plaintext and crypto/aes over the ciphertext alone: median %s)",
+			cls, 100*m, 100*lo, 100*hi, n, benchpeer.Duration(lim))
 	}
 	fmt.Fprintln(w)
 	return w.Flush()
