@@ -247,6 +247,9 @@ func TestAppendJSONWritesValidJSONForAnyString(t *testing.T) {
 		if err := json.Unmarshal(b, &back); err != nil {
 			t.Fatalf("%q: invalid JSON %s: %v", s, b, err)
 		}
+		if strings.ContainsAny(string(b), "\u2028\u2029") {
+			t.Errorf("%q: U+2028 or U+2029 written raw, which breaks the text embedded in a script: %s", s, b)
+		}
 		want := string([]rune(s)) // each invalid byte becomes U+FFFD
 		if back.RspMsg != want || back.Warnings[0] != want {
 			t.Errorf("%q came back as %q", s, back.RspMsg)
