@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -33,9 +30,22 @@ const maxSandboxBody = 4 << 20
 type SandboxClient struct {
 	// Base is the origin, e.g. "http://127.0.0.1:47801".
 	Base string
-	// HTTP makes the requests; nil means http.DefaultClient (in the
-	// browser, Go's fetch transport).
-	HTTP *http.Client
+	// Fetch makes the requests; nil means the browser's fetch in the app
+	// (net/http elsewhere). The app does not use net/http's client: it
+	// would add megabytes to app.wasm.
+	Fetch Fetcher
+}
+
+// Fetcher makes one HTTP request with a JSON body (nil for none) and
+// returns the answer.
+type Fetcher func(ctx context.Context, method, url string, body []byte) (FetchAnswer, error)
+
+// FetchAnswer is what the workbench reads of an answer.
+type FetchAnswer struct {
+	Status int
+	// Sandbox is the answer's SandboxHeader, "" when it has none.
+	Sandbox string
+	Body    []byte
 }
 
 // SandboxOrder is an order as the control API lists it (the fields the
@@ -72,41 +82,21 @@ type SandboxAttempt struct {
 	Acked   bool          `json:"acked"`
 }
 
-func (c *SandboxClient) client() *http.Client {
-	if c.HTTP != nil {
-		return c.HTTP
+// do makes one request and returns the answer (at most maxSandboxBody
+// bytes of body).
+func (c *SandboxClient) do(ctx context.Context, method, path string, body []byte) (FetchAnswer, error) {
+	fetch := c.Fetch
+	if fetch == nil {
+		fetch = defaultFetch
 	}
-	return http.DefaultClient
-}
-
-// do makes one request and returns the answer's status and body (at most
-// maxSandboxBody bytes).
-func (c *SandboxClient) do(ctx context.Context, method, path string, body []byte) (*http.Response, []byte, error) {
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.Base, "/")+path, r)
+	a, err := fetch(ctx, method, strings.TrimSuffix(c.Base, "/")+path, body)
 	if err != nil {
-		return nil, nil, err
+		return a, fmt.Errorf("the sandbox cannot be reached (%v): is the workbench still served with -sandbox?", err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if len(a.Body) > maxSandboxBody {
+		return a, fmt.Errorf("the sandbox's answer is larger than %d bytes", maxSandboxBody)
 	}
-	req.Header.Set("Accept", "application/json")
-	res, err := c.client().Do(req)
-	if err != nil {
-		return nil, nil, fmt.Errorf("the sandbox cannot be reached (%v): is the workbench still served with -sandbox?", err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxSandboxBody+1))
-	if err != nil {
-		return res, nil, fmt.Errorf("reading the sandbox's answer: %v", err)
-	}
-	if len(b) > maxSandboxBody {
-		return res, nil, fmt.Errorf("the sandbox's answer is larger than %d bytes", maxSandboxBody)
-	}
-	return res, b, nil
+	return a, nil
 }
 
 // Detect reports whether a sandbox answers on the origin: GET
@@ -114,21 +104,21 @@ func (c *SandboxClient) do(ctx context.Context, method, path string, body []byte
 // a workbench served without the sandbox, or no network at all is no
 // sandbox.
 func (c *SandboxClient) Detect(ctx context.Context) bool {
-	res, _, err := c.do(ctx, http.MethodGet, "/_sandbox/healthz", nil)
-	return err == nil && res.StatusCode == http.StatusOK && res.Header.Get(SandboxHeader) != ""
+	a, err := c.do(ctx, "GET", "/_sandbox/healthz", nil)
+	return err == nil && a.Status == 200 && a.Sandbox != ""
 }
 
 // Send POSTs a sealed request envelope to the sandbox's gateway
 // (/processV2) and returns the body it answered.
 func (c *SandboxClient) Send(ctx context.Context, envelope string) (string, error) {
-	res, b, err := c.do(ctx, http.MethodPost, "/processV2", []byte(envelope))
+	a, err := c.do(ctx, "POST", "/processV2", []byte(envelope))
 	if err != nil {
 		return "", err
 	}
-	if res.StatusCode != http.StatusOK {
-		return string(b), fmt.Errorf("the sandbox answered HTTP %d: %s", res.StatusCode, excerpt(b))
+	if a.Status != 200 {
+		return string(a.Body), fmt.Errorf("the sandbox answered HTTP %d: %s", a.Status, excerpt(a.Body))
 	}
-	return string(b), nil
+	return string(a.Body), nil
 }
 
 // Orders lists the sandbox's orders, oldest first.
@@ -164,26 +154,26 @@ func (c *SandboxClient) Resend(ctx context.Context, deliveryID string) error {
 }
 
 func (c *SandboxClient) getJSON(ctx context.Context, path string, v any) error {
-	res, b, err := c.do(ctx, http.MethodGet, path, nil)
+	a, err := c.do(ctx, "GET", path, nil)
 	if err != nil {
 		return err
 	}
-	if res.StatusCode != http.StatusOK {
-		return apiError(res.StatusCode, b)
+	if a.Status != 200 {
+		return apiError(a.Status, a.Body)
 	}
-	if err := json.Unmarshal(b, v); err != nil {
+	if err := json.Unmarshal(a.Body, v); err != nil {
 		return fmt.Errorf("the sandbox's answer to %s is not the JSON expected: %v", path, err)
 	}
 	return nil
 }
 
 func (c *SandboxClient) post(ctx context.Context, path string) error {
-	res, b, err := c.do(ctx, http.MethodPost, path, []byte("{}"))
+	a, err := c.do(ctx, "POST", path, []byte("{}"))
 	if err != nil {
 		return err
 	}
-	if res.StatusCode/100 != 2 {
-		return apiError(res.StatusCode, b)
+	if a.Status/100 != 2 {
+		return apiError(a.Status, a.Body)
 	}
 	return nil
 }

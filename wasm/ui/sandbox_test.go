@@ -26,7 +26,7 @@ func testSandbox(t *testing.T) (*sandbox.Server, *SandboxClient) {
 	t.Cleanup(func() { sb.Close() })
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(srv.Close)
-	return sb, &SandboxClient{Base: srv.URL, HTTP: srv.Client()}
+	return sb, &SandboxClient{Base: srv.URL}
 }
 
 // receiver is a merchant's callback handler on loopback that acknowledges
@@ -78,7 +78,7 @@ func TestSandboxClientDetectsOnlyTheSandbox(t *testing.T) {
 		},
 	} {
 		srv := httptest.NewServer(h)
-		if (&SandboxClient{Base: srv.URL, HTTP: srv.Client()}).Detect(ctx) {
+		if (&SandboxClient{Base: srv.URL}).Detect(ctx) {
 			t.Errorf("%s: Detect is true", name)
 		}
 		srv.Close()
