@@ -9,6 +9,7 @@ require (
 	github.com/maxence-charriere/go-app/v9 v9.8.0
 	github.com/rogpeppe/go-internal v1.16.0
 	go.etcd.io/bbolt v1.4.3
+	rsc.io/qr v0.2.0
 )
 
 require (

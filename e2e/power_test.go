@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,11 +111,11 @@ func TestPowerFeatures(t *testing.T) {
 	t.Run("a response with a code_url shows a QR code drawn on the device", func(t *testing.T) {
 		const link = "weixin://wxpay/bizpayurl?pr=E2EQR0001"
 		resp := sealed(t, map[string]string{"order_id": "E2EQR0001", "amount": "100", "code_url": link}, v.SignKey, "")
-		want, err := qr.SVG(link)
+		want, err := qr.Encode(link)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var path, caption, aria string
+		var path, caption, aria, drawn string
 		b.run(t, "decode a response with a code_url",
 			click("#nav-decode"),
 			visible("#paste"),
@@ -126,9 +125,17 @@ func TestPowerFeatures(t *testing.T) {
 			store(chromedp.Evaluate[string](`document.querySelector("#card-1-qr svg path").getAttribute("d")`), &path),
 			store(chromedp.Evaluate[string](`document.querySelector("#card-1-qr").getAttribute("aria-label")`), &aria),
 			textOf("#card-1-qr figcaption .qr-url", &caption),
+			// Drawn as SVG: elements in the SVG namespace, with a size.
+			store(chromedp.Evaluate[string](`(() => {
+				const svg = document.querySelector("#card-1-qr svg"), path = svg.querySelector("path");
+				return svg.namespaceURI + " " + path.namespaceURI + " " + (path.getBBox().width > 0);
+			})()`), &drawn),
 		)
-		if wantPath := svgPath(want); path == "" || path != wantPath {
+		if wantPath := want.Path(); path == "" || path != wantPath {
 			t.Errorf("the QR code drawn is not the one of %s:\n%.80s\nwant\n%.80s", link, path, wantPath)
+		}
+		if ns := "http://www.w3.org/2000/svg"; drawn != ns+" "+ns+" true" {
+			t.Errorf("the QR code is not drawn as SVG: namespaces and size %q", drawn)
 		}
 		if caption != link || !strings.Contains(aria, "QR code") {
 			t.Errorf("the QR code is labelled %q with the link %q; want a label and %s", aria, caption, link)
@@ -339,17 +346,6 @@ func sealed(t *testing.T, data map[string]string, key, merchant string) string {
 	}
 	out, _ := json.Marshal(env)
 	return string(out)
-}
-
-var svgPathRE = regexp.MustCompile(`<path [^>]*d="([^"]*)"`)
-
-// svgPath is the d attribute of the path of a QR code's SVG.
-func svgPath(svg string) string {
-	m := svgPathRE.FindStringSubmatch(svg)
-	if m == nil {
-		return ""
-	}
-	return m[1]
 }
 
 // batchLog writes a log of 10,000 envelopes between other lines, in a

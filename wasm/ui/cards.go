@@ -77,9 +77,10 @@ type Card struct {
 	// CodeURL is the payment link (code_url) of the decrypted data, ""
 	// when it carries none.
 	CodeURL string
-	// QR is CodeURL drawn as a QR code, an <svg> element made on the
-	// device; "" when it is not drawn, and QRNote says why.
-	QR     string
+	// QR is CodeURL encoded as a QR code on the device, drawn by the
+	// page as an <svg> element; nil when it is not drawn, and QRNote
+	// says why.
+	QR     *qr.Code
 	QRNote string
 }
 
@@ -224,9 +225,9 @@ var CodeURLFields = []string{"code_url", "codeUrl"}
 // codeURLQR finds the payment link of a report's data and draws it as a
 // QR code. Only verified data is drawn: a link in data whose md5 does not
 // verify may have been changed, and a phone would pay whoever changed it.
-func codeURLQR(r *report.Report) (link, svg, note string) {
+func codeURLQR(r *report.Report) (link string, code *qr.Code, note string) {
 	if r.Data == nil {
-		return "", "", ""
+		return "", nil, ""
 	}
 	name := ""
 	for _, f := range CodeURLFields {
@@ -236,19 +237,19 @@ func codeURLQR(r *report.Report) (link, svg, note string) {
 		}
 	}
 	if link == "" {
-		return "", "", ""
+		return "", nil, ""
 	}
 	if !r.Verified {
-		return link, "", "No QR code: the md5 of this data did not verify, so the " + name + " may have been changed. Do not pay with it."
+		return link, nil, "No QR code: the md5 of this data did not verify, so the " + name + " may have been changed. Do not pay with it."
 	}
-	svg, err := qr.SVG(link)
+	code, err := qr.Encode(link)
 	switch {
 	case errors.Is(err, qr.ErrTooLong):
 		note = fmt.Sprintf("No QR code: this %s is %d bytes, too long for a QR code a phone can scan reliably (at most %d). Copy the link below instead.", name, len(link), qr.MaxText)
 	case err != nil:
 		note = "No QR code: " + strings.TrimPrefix(err.Error(), "qr: ") + "."
 	}
-	return link, svg, note
+	return link, code, note
 }
 
 func cardTitle(r *report.Report) string {

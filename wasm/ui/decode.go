@@ -8,6 +8,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/wasm/batch"
+	"github.com/ottpay-toolkit/ottpay/wasm/qr"
 	"github.com/ottpay-toolkit/ottpay/wasm/share"
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
@@ -324,17 +325,40 @@ func renderQR(id string, k *Card) app.UI {
 		return nil
 	}
 	label := "Payment link (code_url)"
-	if k.QR != "" {
+	var image app.UI
+	if k.QR != nil {
 		label = "QR code of the payment link (code_url), for a phone to scan"
+		image = app.Div().Class("qr-code").Body(qrImage(k.QR))
 	}
 	return app.Figure().ID(id+"-qr").Class("qr").Aria("label", label).Body(
-		app.If(k.QR != "", app.Div().Class("qr-code").Body(app.Raw(k.QR))),
+		image,
 		app.If(k.QRNote != "", app.P().Class("qr-note").Text(k.QRNote)),
 		app.FigCaption().Body(
 			app.Text("Payment link: "),
 			app.Code().Class("qr-url").Text(k.CodeURL),
 		),
 	)
+}
+
+// svgNS is the namespace of SVG elements, which the browser draws only
+// when they are created in it.
+const svgNS = "http://www.w3.org/2000/svg"
+
+// qrImage draws a QR code as an <svg> element: a light background (the
+// quiet zone included) and one path of dark modules, one user unit per
+// module, scaled by its container. It is built from go-app elements, not
+// markup, so nothing in it is parsed as HTML.
+func qrImage(c *qr.Code) app.UI {
+	w := strconv.Itoa(c.Width())
+	return app.Elem("svg").XMLNS(svgNS).
+		Attr("viewBox", "0 0 "+w+" "+w).
+		Attr("shape-rendering", "crispEdges").
+		Attr("role", "img").
+		Aria("label", "QR code: "+c.Text).
+		Body(
+			app.Elem("rect").XMLNS(svgNS).Attr("width", "100%").Attr("height", "100%").Attr("fill", "#fff"),
+			app.Elem("path").XMLNS(svgNS).Attr("fill", "#000").Attr("d", c.Path()),
+		)
 }
 
 func renderFailure(f *Failure) app.UI {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func codeURLData(field, link string) string {
 func TestCodeURLIsDrawnAsAQRCode(t *testing.T) {
 	v := loadAppendixA(t)
 	const link = "weixin://wxpay/bizpayurl?pr=QR0001abc"
-	want, err := qr.SVG(link)
+	want, err := qr.Encode(link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,14 +47,14 @@ func TestCodeURLIsDrawnAsAQRCode(t *testing.T) {
 		if c.Outcome != report.Verified {
 			t.Fatalf("%s: the response did not verify: %+v", field, c.Failure)
 		}
-		if c.CodeURL != link || c.QR != want || c.QRNote != "" {
-			t.Errorf("%s: CodeURL %q, QR drawn %v, note %q", field, c.CodeURL, c.QR == want, c.QRNote)
+		if c.CodeURL != link || c.QR == nil || c.QR.Text != link || !reflect.DeepEqual(c.QR.Modules, want.Modules) || c.QRNote != "" {
+			t.Errorf("%s: CodeURL %q, QR %v, note %q", field, c.CodeURL, c.QR, c.QRNote)
 		}
 	}
 	// Data without a payment link draws nothing.
 	c := oneCard(t, DecodeText(callbackJSON(testMerchant, v.Ciphertext, v.MD5), []vault.Profile{profileFor(v)}, ""))
-	if c.CodeURL != "" || c.QR != "" || c.QRNote != "" {
-		t.Errorf("a card without code_url has CodeURL %q QR %d bytes note %q", c.CodeURL, len(c.QR), c.QRNote)
+	if c.CodeURL != "" || c.QR != nil || c.QRNote != "" {
+		t.Errorf("a card without code_url has CodeURL %q QR %v note %q", c.CodeURL, c.QR, c.QRNote)
 	}
 }
 
@@ -71,6 +72,10 @@ func TestDecodePageShowsTheQRCodeWithItsLink(t *testing.T) {
 	c.Update()
 	d.Consume()
 
+	want, err := qr.Encode(link)
+	if err != nil {
+		t.Fatal(err)
+	}
 	html := app.HTMLString(c)
 	i := strings.Index(html, `id="card-1-qr"`)
 	if i < 0 {
@@ -80,8 +85,10 @@ func TestDecodePageShowsTheQRCodeWithItsLink(t *testing.T) {
 	fig = fig[:strings.Index(fig, "</figure>")]
 	for _, want := range []string{
 		`aria-label="QR code of the payment link (code_url), for a phone to scan"`,
-		`<svg xmlns="http://www.w3.org/2000/svg"`,
+		`<svg`,
 		`role="img"`,
+		`aria-label="QR code: ` + link + `"`,
+		`d="` + want.Path() + `"`,
 		"<figcaption>",
 		`<code class="qr-url">` + link + `</code>`,
 	} {
@@ -102,8 +109,8 @@ func TestQRCodeRefusals(t *testing.T) {
 
 	long := "https://pay.example/qr?token=" + strings.Repeat("x", 300)
 	c := oneCard(t, DecodeText(sealedResponse(t, codeURLData("code_url", long), v.SignKey), profiles, ""))
-	if c.QR != "" || c.CodeURL != long {
-		t.Errorf("a %d-byte code_url: QR %d bytes, CodeURL %q", len(long), len(c.QR), c.CodeURL)
+	if c.QR != nil || c.CodeURL != long {
+		t.Errorf("a %d-byte code_url: QR %v, CodeURL %q", len(long), c.QR, c.CodeURL)
 	}
 	for _, want := range []string{"too long", "329 bytes", "at most 213", "Copy the link"} {
 		if !strings.Contains(c.QRNote, want) {
@@ -128,8 +135,8 @@ func TestQRCodeRefusals(t *testing.T) {
 	if c.Outcome == report.Verified || c.CodeURL != strings.Replace(link, "QR0001", "QR6666", 1) {
 		t.Fatalf("the forged response: outcome %v, CodeURL %q", c.Outcome, c.CodeURL)
 	}
-	if c.QR != "" || !strings.Contains(c.QRNote, "did not verify") || !strings.Contains(c.QRNote, "Do not pay") {
-		t.Errorf("the forged response: QR %d bytes, note %q", len(c.QR), c.QRNote)
+	if c.QR != nil || !strings.Contains(c.QRNote, "did not verify") || !strings.Contains(c.QRNote, "Do not pay") {
+		t.Errorf("the forged response: QR %v, note %q", c.QR, c.QRNote)
 	}
 
 	page := &Decode{env: &Env{Store: memoryStore(t, profileFor(v))}}
