@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -243,7 +244,10 @@ func BenchmarkLimit(b *testing.B) {
 				it.plain = pt
 				items = append(items, it)
 			}
-			buf := make([]byte, 0, 2*MaxMessageSize)
+			var buf []byte
+			for _, it := range items {
+				buf = slices.Grow(buf, len(it.ct))
+			}
 			b.SetBytes(int64(c.meta.Classes[cls].MeanPlainBytes))
 			b.ResetTimer()
 			var sink byte
