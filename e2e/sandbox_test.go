@@ -241,6 +241,9 @@ func TestSandboxSendAndSandboxPage(t *testing.T) {
 			waitText(cb+" .state", "delivered"),
 			waitText(cb+" .attempts li.acked", "HTTP 200"),
 			waitText(cb+" .count", "1 attempt"),
+			click(cb+" button.resend"),
+			waitText("#sandbox-note", "sent again"),
+			waitText(cb+" .count", "2 attempts"),
 		)
 		if st, _ := sandboxOrder(t, origin, order); st != "paid" {
 			t.Errorf("the control API shows the order %q, want paid", st)
@@ -297,7 +300,8 @@ func TestSandboxAbsentWithoutTheSandbox(t *testing.T) {
 		{"static build", "http://" + ln.Addr().String()},
 	} {
 		t.Run(site.name, func(t *testing.T) {
-			b := startBrowser(t, t.TempDir(), &events{})
+			ev := &events{}
+			b := startBrowser(t, t.TempDir(), ev)
 			b.run(t, "start", chromedp.Navigate(site.origin+"/keys"), appReady())
 			addFirstProfile(t, b, label, merchantID, v.SignKey)
 			var sendShown, navShown bool
@@ -315,6 +319,22 @@ func TestSandboxAbsentWithoutTheSandbox(t *testing.T) {
 			)
 			if sendShown || navShown {
 				t.Errorf("without a sandbox: Send button shown %v, Sandbox nav item shown %v\n%s", sendShown, navShown, b.state())
+			}
+			checked := false
+			for _, r := range ev.all(&ev.requests) {
+				if first, _, _ := strings.Cut(r, "\n"); first == "GET "+site.origin+"/_sandbox/healthz" {
+					checked = true
+				}
+			}
+			if !checked {
+				t.Error("the app never asked for /_sandbox/healthz: the absence proves nothing")
+			}
+			// The workbench served alone answers the check without an
+			// error status, so the console stays clean.
+			for _, c := range ev.all(&ev.console) {
+				if site.name == "served alone" && strings.Contains(c, "_sandbox") {
+					t.Errorf("console: %s", c)
+				}
 			}
 		})
 	}

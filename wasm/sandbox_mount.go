@@ -53,7 +53,7 @@ func (m *sandboxMode) attach(site http.Handler, stderr io.Writer) (h http.Handle
 			fmt.Fprintln(stderr, "wasm: -keys applies to -sandbox only")
 			return nil, 2
 		}
-		return site, 0
+		return NoSandbox(site), 0
 	}
 	if *m.keys == "" {
 		fmt.Fprintln(stderr, `wasm: -sandbox needs -keys FILE, a JSON object of merchant_id to sign key, e.g. {"ON00004652":"A8B5FE540E38A5A9"}`)
@@ -109,6 +109,24 @@ func MountSandbox(site, sb http.Handler) http.Handler {
 			return
 		}
 		site.ServeHTTP(w, r)
+	})
+}
+
+// NoSandbox serves the workbench alone. It answers the app's sandbox
+// check (GET /_sandbox/healthz) with 204 No Content and no sandbox
+// header, rather than a 404 that the browser's console would report as
+// an error on every start.
+func NoSandbox(site http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/_sandbox/healthz" {
+			site.ServeHTTP(w, r)
+			return
+		}
+		for _, kv := range SecurityHeaders() {
+			w.Header().Set(kv[0], kv[1])
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
 	})
 }
 

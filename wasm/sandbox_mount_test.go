@@ -52,9 +52,19 @@ func TestSandboxMountedBesideTheWorkbench(t *testing.T) {
 		}
 	}
 
-	// Served alone, the workbench has no sandbox: the check fails.
-	if r := get(t, s, "/_sandbox/healthz"); r.StatusCode == http.StatusOK || r.Header.Get(sandbox.Header) != "" {
-		t.Errorf("the workbench alone answers /_sandbox/healthz with %d and header %q", r.StatusCode, r.Header.Get(sandbox.Header))
+	// Served alone, the workbench has no sandbox: the check fails, with
+	// no error status for the browser's console to report.
+	alone := NoSandbox(s)
+	if r := get(t, alone, "/_sandbox/healthz"); r.StatusCode != http.StatusNoContent || r.Header.Get(sandbox.Header) != "" {
+		t.Errorf("the workbench alone answers /_sandbox/healthz with %d and header %q, want 204 and none", r.StatusCode, r.Header.Get(sandbox.Header))
+	}
+	for _, p := range []string{"/processV2", "/_sandbox/orders"} {
+		if r := get(t, alone, p); r.Header.Get(sandbox.Header) != "" {
+			t.Errorf("the workbench alone answers %s as the sandbox", p)
+		}
+	}
+	if r := get(t, alone, "/construct"); r.StatusCode != http.StatusOK {
+		t.Errorf("the workbench alone: /construct answers %d", r.StatusCode)
 	}
 }
 

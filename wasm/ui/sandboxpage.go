@@ -54,7 +54,7 @@ func (s *Sandbox) OnMount(ctx app.Context) {
 			case <-tick.Done():
 				return
 			case <-t.C:
-				ctx.Dispatch(func(ctx app.Context) {
+				s.dispatch(ctx, func(ctx app.Context) {
 					if !s.manual {
 						s.refresh(ctx)
 					}
@@ -82,12 +82,14 @@ func (s *Sandbox) refresh(ctx app.Context) {
 	}
 	sb := s.env.Sandbox
 	ctx.Async(func() {
-		orders, err := sb.Orders(ctx)
+		rctx, cancel := context.WithTimeout(context.Background(), sandboxTimeout)
+		defer cancel()
+		orders, err := sb.Orders(rctx)
 		var ds []SandboxDelivery
 		if err == nil {
-			ds, err = sb.Deliveries(ctx)
+			ds, err = sb.Deliveries(rctx)
 		}
-		ctx.Dispatch(func(ctx app.Context) {
+		s.dispatch(ctx, func(ctx app.Context) {
 			s.loaded = true
 			if err != nil {
 				s.err = err.Error()
@@ -96,6 +98,17 @@ func (s *Sandbox) refresh(ctx app.Context) {
 			s.orders, s.deliveries, s.err = orders, ds, ""
 		})
 	})
+}
+
+// sandboxTimeout bounds one exchange with the sandbox.
+const sandboxTimeout = 30 * time.Second
+
+// dispatch runs fn on the UI goroutine for the page itself, not for the
+// element whose event started the work: that element may be gone by the
+// time the answer comes, and go-app drops a dispatch to an element that
+// is no longer mounted.
+func (s *Sandbox) dispatch(ctx app.Context, fn func(app.Context)) {
+	ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Update, Source: s, Function: fn})
 }
 
 // attached reports whether the page has a sandbox to read: the server's
@@ -112,8 +125,10 @@ func (s *Sandbox) act(ctx app.Context, done string, call func(context.Context, *
 	sb := s.env.Sandbox
 	s.note, s.err = "", ""
 	ctx.Async(func() {
-		err := call(ctx, sb)
-		ctx.Dispatch(func(ctx app.Context) {
+		rctx, cancel := context.WithTimeout(context.Background(), sandboxTimeout)
+		defer cancel()
+		err := call(rctx, sb)
+		s.dispatch(ctx, func(ctx app.Context) {
 			if err != nil {
 				s.err = err.Error()
 			} else {
@@ -140,8 +155,10 @@ func (s *Sandbox) Render() app.UI {
 				app.Text(" refresh every "+strconv.Itoa(int(SandboxRefresh/time.Second))+" s"),
 			),
 		),
-		app.If(s.err != "", app.P().ID("sandbox-error").Class("error").Text(s.err)),
-		app.If(s.note != "", app.P().ID("sandbox-note").Class("hint").Text(s.note)),
+		// Always drawn, empty or not: the elements below keep their
+		// places, so go-app never replaces the buttons while they work.
+		app.P().ID("sandbox-error").Class("error").Aria("live", "polite").Text(s.err),
+		app.P().ID("sandbox-note").Class("hint").Aria("live", "polite").Text(s.note),
 		app.H2().Text("Orders"),
 		s.renderOrders(),
 		app.H2().Text("Callback deliveries"),
@@ -176,10 +193,10 @@ func (s *Sandbox) renderOrders() app.UI {
 					app.If(open,
 						app.Button().Class("pay").Text("Pay").OnClick(func(ctx app.Context, e app.Event) {
 							s.act(ctx, "Order "+id+" paid.", func(c context.Context, sb *SandboxClient) error { return sb.Pay(c, id) })
-						}),
+						}, id),
 						app.Button().Class("decline", "danger").Text("Decline").OnClick(func(ctx app.Context, e app.Event) {
 							s.act(ctx, "Order "+id+" declined.", func(c context.Context, sb *SandboxClient) error { return sb.Decline(c, id) })
-						}),
+						}, id),
 					),
 				),
 			)
@@ -215,7 +232,7 @@ func (s *Sandbox) renderDeliveries() app.UI {
 				app.Td().Body(
 					app.Button().Class("resend", "secondary").Text("Resend").OnClick(func(ctx app.Context, e app.Event) {
 						s.act(ctx, "Callback "+id+" sent again.", func(c context.Context, sb *SandboxClient) error { return sb.Resend(c, id) })
-					}),
+					}, id), // the scope: go-app keeps a handler of the same code otherwise, with the id of the row's first render
 				),
 			)
 		})),

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/codec"
 )
@@ -47,8 +49,12 @@ func (c *Construct) sendNow(ctx app.Context) {
 	sb := c.env.Sandbox
 	c.send = sendState{running: true, envelope: m.Envelope}
 	ctx.Async(func() {
-		body, err := sb.Send(ctx, m.Envelope)
-		ctx.Dispatch(func(ctx app.Context) {
+		rctx, cancel := context.WithTimeout(context.Background(), sandboxTimeout)
+		defer cancel()
+		body, err := sb.Send(rctx, m.Envelope)
+		// For the page, not the button, which may be redrawn meanwhile
+		// (see Sandbox.dispatch).
+		ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Update, Source: c, Function: func(ctx app.Context) {
 			c.send.running = false
 			if err != nil {
 				c.send.err = err.Error()
@@ -57,7 +63,7 @@ func (c *Construct) sendNow(ctx app.Context) {
 				card := ResponseCard(body, p)
 				c.send.card = &card
 			}
-		})
+		}})
 	})
 }
 
