@@ -66,6 +66,7 @@ BROWSER_PKGS := ./e2e/ ./wasm/batch/ui/ ./wasm/jsapi/
 
 test-native:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v -E '/(e2e|wasm/batch/ui|wasm/jsapi)$$')
+	npm ci --prefix e2e/testdata/axe --no-audit --no-fund  # axe-core, for e2e/axe_test.go
 	$(GO) test -count=1 -p 1 $(BROWSER_PKGS)
 
 test-wasm:
