@@ -26,7 +26,9 @@ package codec
 //   - crypto.go: AESKey (step 3), EncryptData and DecryptData (step 4,
 //     AES-128-ECB/PKCS#7 and Base64).
 //
-// Internals: json.go (the strict JSON reader and writer).
+// Internals: json.go (the object parser and the wording of its errors,
+// over the one strict tokenizer in internal/jsontok, which also writes
+// JSON strings).
 
 // Kind is the JSON type of a value inside a transaction data object.
 type Kind uint8

@@ -260,6 +260,10 @@ func addFirstProfile(t *testing.T, b *browser, label, merchant, key string) {
 	t.Helper()
 	b.run(t, "add a profile",
 		click("#nav-keys"),
+		// The form shows while the vault still opens; typing before the
+		// list replaces "Loading the key vault…" can lose the field.
+		poll(`document.getElementById("no-profiles") !== null || document.getElementById("profiles") !== null`,
+			"the Keys page to finish opening the vault"),
 		visible("#profile-save"),
 		setValue("#profile-label", label),
 		setValue("#profile-merchant", merchant),
