@@ -13,11 +13,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,7 +22,6 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
-	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -35,31 +31,7 @@ func startPageNoWait(t *testing.T) (context.Context, string) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("headless Chromium is needed at %s: apt-get install -y chromium", chromiumPath)
 	}
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "web"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "web", "app.wasm"), "./testdata/app")
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the page: %v\n%s", err, out)
-	}
-	// The handler serves only routes it knows; the page is prerendered
-	// here and runs in the browser.
-	app.RouteFunc(Path, func() app.Composer { return New(nil) })
-	mux := http.NewServeMux()
-	mux.Handle("/", &app.Handler{
-		Name:      "Batch",
-		Resources: dirResources{http.FileServer(http.Dir(dir))},
-		// Local icons: the default ones are off-site.
-		Icon: app.Icon{Default: "/web/icon.png", Large: "/web/icon.png", SVG: "/web/icon.svg", AppleTouch: "/web/icon.png"},
-	})
-	// The loader of the Go that built app.wasm, not go-app's older copy.
-	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"))
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	url := servePage(t, "./testdata/app")
 
 	actx, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath),
@@ -76,10 +48,10 @@ func startPageNoWait(t *testing.T) (context.Context, string) {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+Path)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+Path)); err != nil {
 		t.Fatal(err)
 	}
-	return ctx, srv.URL
+	return ctx, url
 }
 
 func startPage(t *testing.T) (context.Context, string) {

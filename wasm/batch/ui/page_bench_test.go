@@ -141,30 +141,35 @@ func BenchmarkPageBatch10k(b *testing.B) {
 	b.ReportMetric(warmRatio/n, "cryptojs/warm")
 }
 
-// servePage builds the page program once and serves it on 127.0.0.1, as
-// startPageNoWait does for the tests.
-func servePage(b *testing.B, program string) string {
-	dir := b.TempDir()
+// servePage builds a page program and serves it on 127.0.0.1, for
+// the tests and the page benchmark both use.
+func servePage(tb testing.TB, program string) string {
+	tb.Helper()
+	dir := tb.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "web"), 0o755); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	build := exec.Command("go", "build", "-o", filepath.Join(dir, "web", "app.wasm"), program)
 	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("building the page: %v\n%s", err, out)
+		tb.Fatalf("building the page: %v\n%s", err, out)
 	}
+	// The handler serves only routes it knows; the page is prerendered
+	// here and runs in the browser.
 	app.RouteFunc(Path, func() app.Composer { return New(nil) })
 	mux := http.NewServeMux()
 	mux.Handle("/", &app.Handler{
 		Name:      "Batch",
 		Resources: dirResources{http.FileServer(http.Dir(dir))},
-		Icon:      app.Icon{Default: "/web/icon.png", Large: "/web/icon.png", SVG: "/web/icon.svg", AppleTouch: "/web/icon.png"},
+		// Local icons: the default ones are off-site.
+		Icon: app.Icon{Default: "/web/icon.png", Large: "/web/icon.png", SVG: "/web/icon.svg", AppleTouch: "/web/icon.png"},
 	})
+	// The loader of the Go that built app.wasm, not go-app's older copy.
 	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFile(w, r, filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"))
 	})
 	srv := httptest.NewServer(mux)
-	b.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	return srv.URL
 }
 
