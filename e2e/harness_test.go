@@ -246,17 +246,31 @@ func startBrowser(t testing.TB, userDataDir string, ev *events) *browser {
 		chromedp.Flag("use-mock-keychain", true),
 		chromedp.WindowSize(1200, 900),
 	}
-	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	b := &browser{ctx: ctx, ev: ev}
-	b.cancel = func() {
-		cancel()
-		acancel()
+	// Chromium exits at once, saying nothing, while an earlier browser on
+	// the same profile directory is still shutting down (it holds the
+	// profile's lock): try again a few times before giving up.
+	var b *browser
+	for try := 1; ; try++ {
+		actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		b = &browser{ctx: ctx, ev: ev}
+		b.cancel = func() {
+			cancel()
+			acancel()
+		}
+		err := chromedp.Do(ctx)
+		if err == nil {
+			break
+		}
+		b.Close()
+		if try == 4 {
+			t.Fatalf("starting %s (%d tries): %v", chromiumPath, try, err)
+		}
+		t.Logf("starting %s: %v; trying again", chromiumPath, err)
+		time.Sleep(time.Duration(try) * 500 * time.Millisecond)
 	}
 	t.Cleanup(b.Close)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", chromiumPath, err)
-	}
+	ctx := b.ctx
 	if ev == nil {
 		return b
 	}
@@ -388,8 +402,28 @@ func setValue(sel, value string) chromedp.Action[chromedp.Void] {
 }
 
 // click clicks the first element matching sel.
+//
+// It waits until the element is visible, then clicks the element that
+// matches at that moment from JavaScript. A mouse click at the element's
+// coordinates, as chromedp.Click sends, is lost when a redraw moves or
+// replaces the element between the look-up and the click: under load a
+// late warning line shifting the form was enough to lose "Add profile".
 func click(sel string) chromedp.Action[chromedp.Void] {
-	return chromedp.Click(css(sel))
+	q, _ := json.Marshal(sel)
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) { return false; } e.click(); return true; })()`, q)
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.WaitVisible(css(sel))(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		ok, err := chromedp.Evaluate[bool](js)(ctx, t)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		if !ok {
+			return chromedp.Void{}, fmt.Errorf("click: no element matches %s", sel)
+		}
+		return chromedp.Void{}, nil
+	}
 }
 
 // visible waits until the first element matching sel is visible.

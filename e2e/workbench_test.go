@@ -239,6 +239,9 @@ func TestWorkbench(t *testing.T) {
 		b.run(t, "offline",
 			chromedp.Reload(),
 			appReady(),
+			// Offline, the vault may open after the mount; paste once the
+			// page has its keys, so that nothing redraws the field under it.
+			poll(`(document.getElementById("cards") || {dataset: {}}).dataset.vault === "ready"`, "the Decode page to open the vault"),
 			setValue("#paste", genuine),
 			waitText("#card-1 .badge", "Verified"),
 			chromedp.Navigate(srv.URL+"/keys"),
