@@ -11,12 +11,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ottpay-toolkit/ottpay/wasm/batch/batchtest"
 )
 
-// The benchmarks run over the corpus of the peer benchmark kit (its
-// generator is kept in wasm/batch/batchtest/testdata/peer-bench; the peers
-// themselves in ../shared/peer-bench), so that their figures compare with the PHP, node
-// and crypto-js peers measured on the same machine: encode and decode of
+// The benchmarks run over the corpus of the peer benchmark kit, generated
+// from the repository's copy of its generator by batchtest.Corpus, so that
+// their figures compare with the PHP, node and crypto-js peers that make
+// bench measures on the same machine: encode and decode of
 // the three message classes, and decode of the 10,000-callback batch.
 // MB/s is plaintext JSON bytes, as the kit counts it.
 
@@ -49,27 +51,21 @@ var (
 	corpusErr  string
 )
 
-const corpusHelp = "set OTTPAY_PEER_CORPUS to the corpus directory of the peer benchmark kit; generate it, from the repository root, with\n" +
-	"\td=$(mktemp -d) && cp -r wasm/batch/batchtest/testdata/peer-bench \"$d\" && chmod -R u+w \"$d\" && node \"$d/peer-bench/corpus/gen.js\" && export OTTPAY_PEER_CORPUS=\"$d/peer-bench/corpus\"\n" +
-	"(make bench does this)"
-
+// loadCorpus reads the corpus that batchtest.Corpus generates (or finds
+// at $OTTPAY_PEER_CORPUS), once.
 func loadCorpus(b *testing.B) *benchCorpus {
+	dir := batchtest.Corpus(b)
 	corpusOnce.Do(func() {
-		dir := os.Getenv("OTTPAY_PEER_CORPUS")
-		if dir == "" {
-			corpusErr = "OTTPAY_PEER_CORPUS is not set: " + corpusHelp
-			return
-		}
 		read := func(name string) []byte {
 			data, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil && corpusErr == "" {
-				corpusErr = err.Error() + ": " + corpusHelp
+				corpusErr = err.Error() + " (delete the folder to have it generated again)"
 			}
 			return data
 		}
 		c := &benchCorpus{msgs: map[string][]benchMsg{}, envs: map[string][][]byte{}}
 		if err := json.Unmarshal(read("meta.json"), &c.meta); err != nil && corpusErr == "" {
-			corpusErr = "meta.json: " + err.Error() + ": " + corpusHelp
+			corpusErr = "meta.json in " + dir + ": " + err.Error() + " (delete the folder to have it generated again)"
 		}
 		c.key = c.meta.SignKey
 		for _, cls := range []string{"small", "medium", "large"} {
