@@ -32,7 +32,7 @@ func (c *Client) Do(ctx context.Context, action, version string, data *codec.Obj
 	if info == nil {
 		if version == "" {
 			return nil, &Error{Action: action, Stage: "request",
-				Err: errors.New("the catalogue does not know " + excerpt(action, 40) + "; give its version")}
+				Err: errors.New("the catalogue does not know " + codec.Quote(action, 40) + "; give its version")}
 		}
 		info = unknownAction(action, version)
 	}
@@ -79,7 +79,7 @@ func (r *request) cents(name string, v Cents, required bool) {
 func (r *request) extra(ms []codec.Member) {
 	for _, m := range ms {
 		if _, dup := r.data.Get(m.Key); dup && r.err == nil {
-			r.err = errors.New("Extra member " + excerpt(m.Key, 40) + " is a documented field; set the field instead")
+			r.err = errors.New("Extra member " + codec.Quote(m.Key, 40) + " is a documented field; set the field instead")
 			return
 		}
 		r.data.Set(m.Key, m.Value)
@@ -110,7 +110,7 @@ func (c *Client) call(ctx context.Context, id string, r *request) (*Result, erro
 	name := info.action.Name
 	for _, k := range r.extraKeys {
 		if f, ok := info.action.Field(codec.Request, k); ok && r.err == nil {
-			r.err = errors.New("Extra member " + excerpt(k, 40) + " is the documented field " + f.Name + "; set the field instead")
+			r.err = errors.New("Extra member " + codec.Quote(k, 40) + " is the documented field " + f.Name + "; set the field instead")
 		}
 	}
 	if r.err != nil {
@@ -285,7 +285,7 @@ func statusError(status int, body []byte) error {
 		msg += " " + t
 	}
 	if len(body) > 0 {
-		msg += ", body " + excerpt(string(body), 64)
+		msg += ", body " + codec.Quote(string(body), 64)
 	}
 	return &statusErr{msg}
 }
@@ -333,13 +333,13 @@ func (c *Client) finish(info *actionInfo, req *codec.Envelope, data *codec.Objec
 		}
 		if v, name, ok := find(got, id.names); ok && v.Text != sentV.Text {
 			return nil, codecError(ErrOrderMismatch,
-				name+" in the response is "+excerpt(v.Text, 40)+", the request sent "+excerpt(sentV.Text, 40),
+				name+" in the response is "+codec.Quote(v.Text, 40)+", the request sent "+codec.Quote(sentV.Text, 40),
 				"the response belongs to another request (mixed-up or replayed replies); do not trust it, query the order")
 		}
 	}
 	if v, name, ok := find(got, []string{"merchant_id", "merId"}); ok && v.Text != c.merchantID {
 		return nil, codecError(ErrMerchantMismatch,
-			name+" in the response is "+excerpt(v.Text, 40)+", the client's is "+excerpt(c.merchantID, 40),
+			name+" in the response is "+codec.Quote(v.Text, 40)+", the client's is "+codec.Quote(c.merchantID, 40),
 			"the response belongs to another merchant; do not trust it")
 	}
 	res.Code, res.Message = env.RspCode, env.RspMsg

@@ -67,7 +67,7 @@ func WithURL(u string) Option {
 	return func(c *Client) error {
 		p, err := url.Parse(u)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return errors.New("pay: WithURL needs an absolute http:// or https:// URL, got " + excerpt(u, 80))
+			return errors.New("pay: WithURL needs an absolute http:// or https:// URL, got " + codec.Quote(u, 80))
 		}
 		c.url = u
 		return nil

@@ -35,7 +35,7 @@ func (d *decoder) cents(m codec.Member) Cents {
 	c, err := ParseCents(s)
 	if err != nil && d.err == nil {
 		d.err = codecError(ErrBadResponseField,
-			m.Key+" is "+excerpt(s, 40)+", not an amount in whole cents",
+			m.Key+" is "+codec.Quote(s, 40)+", not an amount in whole cents",
 			"the data verified, so the gateway sent it so; read it from Result.Data()")
 	}
 	return c

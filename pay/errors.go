@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 )
@@ -64,12 +63,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("pay: ")
-	b.WriteString(e.Action)
-	if e.OrderID != "" {
-		b.WriteString(" order ")
-		b.WriteString(strconv.Quote(e.OrderID))
-	}
+	writeSubject(&b, e.Action, e.OrderID)
 	b.WriteString(": ")
 	b.WriteString(e.Stage)
 	b.WriteString(": ")
@@ -116,14 +110,9 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("pay: ")
-	b.WriteString(e.Action)
-	if e.OrderID != "" {
-		b.WriteString(" order ")
-		b.WriteString(strconv.Quote(e.OrderID))
-	}
+	writeSubject(&b, e.Action, e.OrderID)
 	b.WriteString(": gateway answered ")
-	b.WriteString(excerpt(e.Code, 40))
+	b.WriteString(codec.Quote(e.Code, 40))
 	if e.Meaning != "" {
 		b.WriteString(" (" + strings.TrimSuffix(e.Meaning, ".") + ")")
 	} else {
@@ -131,7 +120,7 @@ func (e *APIError) Error() string {
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(excerpt(e.Message, 120))
+		b.WriteString(codec.Quote(e.Message, 120))
 	}
 	return b.String()
 }
@@ -139,17 +128,15 @@ func (e *APIError) Error() string {
 // Unwrap returns the sentinel of the code, or nil.
 func (e *APIError) Unwrap() error { return sentinel(e.Code) }
 
-// excerpt quotes s for an error message, at most about max bytes, cut on a
-// character boundary; invalid UTF-8 and control characters are escaped.
-func excerpt(s string, max int) string {
-	if len(s) <= max {
-		return strconv.Quote(s)
+// writeSubject starts an error message of the package: "pay: ACTION" and
+// the order id when there is one.
+func writeSubject(b *strings.Builder, action, orderID string) {
+	b.WriteString("pay: ")
+	b.WriteString(action)
+	if orderID != "" {
+		b.WriteString(" order ")
+		b.WriteString(strconv.Quote(orderID))
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "..."
 }
 
 // codecError builds a *codec.Error for a check this package makes on
