@@ -33,21 +33,7 @@ func startPageNoWait(t *testing.T) (context.Context, string) {
 	}
 	url := servePage(t, "./testdata/app")
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
+	ctx := freshBrowser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+Path)); err != nil {
 		t.Fatal(err)
 	}

@@ -175,7 +175,7 @@ func servePage(tb testing.TB, program string) string {
 
 // freshBrowser starts headless Chromium on a new profile, so that no code
 // compiled by an earlier page load is cached.
-func freshBrowser(b *testing.B) context.Context {
+func freshBrowser(b testing.TB) context.Context {
 	actx, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,
