@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/binary"
+	"unsafe"
 )
 
 // AESKey derives the 16-character AES key from an md5 and a sign key, as
@@ -16,8 +17,9 @@ func AESKey(md5, signKey string) string {
 	return string(k[:])
 }
 
-// aesKey is AESKey without allocation.
-func aesKey(md5Text, signKey string) [16]byte {
+// aesKey is AESKey without allocation, for an md5 given as a string or
+// as bytes.
+func aesKey[T ~string | ~[]byte](md5Text T, signKey string) [16]byte {
 	var buf [96]byte
 	b := append(buf[:0], md5Text...)
 	b = append(b, signKey...)
@@ -53,24 +55,17 @@ func badAESKey(aesKey string) *Error {
 		"derive the key with AESKey from the md5 and the sign key")
 }
 
-// encryptToBase64 is EncryptData with a key array, using pooled buffers so
-// that the returned string is the only allocation.
+// encryptToBase64 is EncryptData with a key array: the plaintext is
+// padded and encrypted in a pooled buffer, and its Base64 written into the
+// returned string's memory, the only allocation.
 func encryptToBase64(k *[16]byte, plaintext []byte) string {
 	bp := getBuf()
 	defer putBuf(bp)
-	ct := encryptECB((*bp)[:0], k, plaintext)
-	n := base64.StdEncoding.EncodedLen(len(ct))
-	if cap(ct)-len(ct) < n {
-		// Headroom, so that a reused buffer fits the next, slightly
-		// larger message too.
-		grown := make([]byte, len(ct), (len(ct)+n)*5/4)
-		copy(grown, ct)
-		ct = grown
-	}
-	*bp = ct
-	out := ct[len(ct) : len(ct)+n]
+	ct := padEncrypt(append((*bp)[:0], plaintext...), k)
+	*bp = ct[:0]
+	out := make([]byte, base64.StdEncoding.EncodedLen(len(ct)))
 	encodeB64(out, ct)
-	return string(out)
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
 // encodeB64 is base64.StdEncoding.Encode, six bytes to eight characters
@@ -97,20 +92,21 @@ var b64Pairs = func() (t [4096]uint16) {
 	return t
 }()
 
-// encryptECB appends the AES-128-ECB/PKCS#7 encryption of plaintext to dst.
-func encryptECB(dst []byte, key *[16]byte, plaintext []byte) []byte {
+// padEncrypt appends the PKCS#7 padding to pt and encrypts it in place
+// with AES-128-ECB, returning the ciphertext (pt grown by the padding).
+func padEncrypt(pt []byte, key *[16]byte) []byte {
+	pad := 16 - len(pt)%16
+	var padding [16]byte
+	for i := range padding {
+		padding[i] = byte(pad)
+	}
+	ct := append(pt, padding[:pad]...)
 	block, _ := aes.NewCipher(key[:]) // a 16-byte key cannot fail
-	pad := 16 - len(plaintext)%16
-	start := len(dst)
-	dst = append(dst, plaintext...)
-	for i := 0; i < pad; i++ {
-		dst = append(dst, byte(pad))
-	}
-	ct := dst[start:]
 	for i := 0; i+16 <= len(ct); i += 16 {
-		block.Encrypt(ct[i:i+16], ct[i:i+16])
+		b := ct[i : i+16 : i+16]
+		block.Encrypt(b, b)
 	}
-	return dst
+	return ct
 }
 
 // DecryptData decodes the standard Base64 data (ASCII whitespace inside it

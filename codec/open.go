@@ -1,8 +1,10 @@
 package codec
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
+	"unsafe"
 )
 
 // Seal computes the md5 and the data member for o under rule r (the empty
@@ -32,13 +34,11 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 		return "", "", e
 	}
 	var h [32]byte
-	sum := md5Hex(&h, in)
-	md5 = string(sum)
-	key := aesKey(md5, signKey)
-	pt, ok := o.appendJSON(in[len(in):], true)
-	if cap(pt) > cap(*bp) {
-		*bp = pt // grown: keep the larger buffer for reuse
-	}
+	key := aesKey(md5Hex(&h, in), signKey)
+	// The md5 input is no longer needed: the JSON text is written over
+	// it, padded and encrypted in place.
+	pt, ok := o.appendJSON(in[:0], true)
+	*bp = pt[:0]
 	if !ok {
 		if e := o.check(LayerEncode, true); e != nil {
 			return "", "", e
@@ -49,7 +49,13 @@ func Seal(o *Object, signKey string, r Rule) (md5, data string, err error) {
 		return "", "", newErr(LayerEncode, ErrTooLarge, "the data is "+itoa(len(pt))+" bytes of JSON, more than the limit of "+itoa(MaxMessageSize),
 			"split the message: no OTT Pay action takes this much data")
 	}
-	return md5, encryptToBase64(&key, pt), nil
+	ct := padEncrypt(pt, &key)
+	*bp = ct[:0]
+	// md5 and data share one allocation, written once and never again.
+	out := make([]byte, len(h)+base64.StdEncoding.EncodedLen(len(ct)))
+	copy(out, h[:])
+	encodeB64(out[len(h):], ct)
+	return unsafe.String(&out[0], len(h)), unsafe.String(&out[len(h)], len(out)-len(h)), nil
 }
 
 func emptyKey() *Error {

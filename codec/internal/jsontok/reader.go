@@ -1,6 +1,7 @@
 package jsontok
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -426,27 +427,33 @@ func (r *Reader) String() (string, *Error) {
 				r.I = j
 				return "", r.fail(Error{Code: Control, Off: j, Byte: c})
 			}
-			// A backslash.
-			ch, w, e := decodeEscape(s, j)
-			switch e {
-			case escMore:
-				j = len(s)
-				continue
-			case escBadHex:
-				r.I = j + 2
-				return "", r.Syntax("expected 4 hex digits after \\u")
-			case escUnknown:
-				r.I = j + 1
-				return "", r.Syntax("unknown escape after '\\'")
-			case escLone:
-				if !r.Replace {
-					r.I = j
-					return "", r.fail(Error{Code: Surrogate, Off: j, Rune: ch})
+			// A backslash: \" \\ and \/ first, the escapes of JSON text
+			// held in a string.
+			if j+1 < len(s) && (s[j+1] == '"' || s[j+1] == '\\' || s[j+1] == '/') {
+				buf = append(buf, s[j+1])
+				j += 2
+			} else {
+				ch, w, e := decodeEscape(s, j)
+				switch e {
+				case escMore:
+					j = len(s)
+					continue
+				case escBadHex:
+					r.I = j + 2
+					return "", r.Syntax("expected 4 hex digits after \\u")
+				case escUnknown:
+					r.I = j + 1
+					return "", r.Syntax("unknown escape after '\\'")
+				case escLone:
+					if !r.Replace {
+						r.I = j
+						return "", r.fail(Error{Code: Surrogate, Off: j, Rune: ch})
+					}
+					ch = utf8.RuneError
 				}
-				ch = utf8.RuneError
+				buf = utf8.AppendRune(buf, ch)
+				j += w
 			}
-			buf = utf8.AppendRune(buf, ch)
-			j += w
 		}
 		run := j
 		j, bad = validRun(s, j)
@@ -462,10 +469,15 @@ func (r *Reader) String() (string, *Error) {
 func validRun(s string, j int) (int, bool) {
 	for j < len(s) {
 		if j+8 <= len(s) {
-			if w := load64(s, j); w&msb == 0 && !strStop(w) {
+			// Plain ASCII eight bytes at a time, then straight to the
+			// first byte that needs a look.
+			w := load64(s, j)
+			m := stopMask(w) | w&msb
+			if m == 0 {
 				j += 8
 				continue
 			}
+			j += bits.TrailingZeros64(m) >> 3
 		}
 		c := s[j]
 		if c == '"' || c == '\\' || c < 0x20 {

@@ -1,6 +1,7 @@
 package jsontok
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -32,19 +33,39 @@ func AppendString(dst []byte, s string, f Flags) ([]byte, bool) {
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) {
-			if w := load64(s, i); w&msb == 0 && !strStop(w) {
+			// Skip plain ASCII eight bytes at a time, and go straight to
+			// the first byte that needs a look.
+			w := load64(s, i)
+			m := stopMask(w) | w&msb
+			if m == 0 {
 				i += 8
 				continue
 			}
+			i += bits.TrailingZeros64(m) >> 3
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if needsEscape[c] {
-				dst = append(dst, s[start:i]...)
-				dst = appendEscape(dst, c, f)
-				start = i + 1
+			if !needsEscape[c] {
+				i++
+				continue
 			}
-			i++
+			dst = append(dst, s[start:i]...)
+			for {
+				// Escapes come in runs (\" in JSON held in a string).
+				if c == '"' || c == '\\' {
+					dst = append(dst, '\\', c)
+				} else {
+					dst = appendEscape(dst, c, f)
+				}
+				i++
+				if i == len(s) {
+					break
+				}
+				if c = s[i]; !needsEscape[c] {
+					break
+				}
+			}
+			start = i
 			continue
 		}
 		if f&Script != 0 && c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
@@ -80,9 +101,13 @@ func appendValid(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && !strStop(load64(s, i)) {
-			i += 8
-			continue
+		if i+8 <= len(s) {
+			m := stopMask(load64(s, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
 		}
 		c := s[i]
 		if !needsEscape[c] {
