@@ -41,9 +41,12 @@
 //     bytes in the file and are not counted. The linker leaves runs of
 //     zeros out of the data section and writes a segment header per run,
 //     so a package's true share can be a little smaller.
-//   - "linker tables" is the rest of the data section: what the linker
-//     makes itself (pclntab with the function names and line tables,
-//     module data, typelinks, itablinks), minus the zeros it leaves out.
-//     It is the data section's size less every counted symbol, so the
-//     data column sums to the data section's size.
+//   - The linker-made rows. Pclntab reads the runtime's function table's
+//     header in the data segments, which gives the sizes of its function
+//     names and its pc-value tables (bytes in memory, exact, of which the
+//     file may leave a few zeros out). "other linker tables" is the rest
+//     of the data section: function records, file names, module data,
+//     typelinks, itablinks, segment headers, less the zeros the linker
+//     leaves out and any overestimate above. The data column sums to the
+//     data section's size.
 package wasmsize

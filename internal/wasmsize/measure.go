@@ -110,9 +110,14 @@ func Measure(ctx context.Context, goCmd, dir, pkg string) (*Program, error) {
 		p.Data[pk] += s.size
 		attributed += s.size
 	}
-	// What no archive defines is made by the linker; Section's header
-	// bytes count as the data section's own too.
-	p.Data[GroupTables] = m.Section(SectionData, "") - attributed
+	// What no archive defines is made by the linker, the section's
+	// header and the segments' headers too.
+	tables := m.Section(SectionData, "") - attributed
+	if pcln, ok := m.Pclntab(); ok {
+		p.Data[GroupFuncNames], p.Data[GroupPCTabs] = pcln.FuncNames, pcln.PCTabs
+		tables -= pcln.FuncNames + pcln.PCTabs
+	}
+	p.Data[GroupTables] = tables
 	return p, nil
 }
 
@@ -196,8 +201,9 @@ func parseNM(line string) (file string, size int, kind rune, name string, ok boo
 }
 
 // reachable returns the names in syms that appear in the linker's
-// -dumpdep output ("a -> b" per line: b is reachable from a). A name may
-// itself contain " -> " (a string literal), so every split is tried.
+// -dumpdep output ("a -> b" per line: b is reachable from a; a name may
+// end in flags such as " <UsedInIface>"). A name may itself contain
+// " -> " (a string literal), so every split is tried.
 func reachable(dump []byte, syms map[string]*dataSym) map[string]bool {
 	seen := map[string]bool{}
 	for _, line := range strings.Split(string(dump), "\n") {
@@ -207,6 +213,7 @@ func reachable(dump []byte, syms map[string]*dataSym) map[string]bool {
 				break
 			}
 			for _, name := range []string{line[:i+j], line[i+j+4:]} {
+				name = stripFlags(name)
 				if syms[name] != nil {
 					seen[name] = true
 				}
@@ -215,6 +222,15 @@ func reachable(dump []byte, syms map[string]*dataSym) map[string]bool {
 		}
 	}
 	return seen
+}
+
+// stripFlags removes the flags -dumpdep appends to a symbol's name:
+// " <UsedInIface>", " <ReflectMethod>" or both.
+func stripFlags(name string) string {
+	for _, f := range []string{"<ReflectMethod>", "<UsedInIface>"} {
+		name = strings.TrimSuffix(name, f)
+	}
+	return strings.TrimSuffix(name, " ")
 }
 
 // tail returns the last lines of a command's error output.

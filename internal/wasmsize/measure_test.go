@@ -66,10 +66,15 @@ func TestMeasureBareFloor(t *testing.T) {
 	if p.Code[main] == 0 || p.Code[GroupOtherFuncs] > sum(p.Code)/100 {
 		t.Errorf("main package %d bytes, unattributed %d bytes: names are not mapped to packages", p.Code[main], p.Code[GroupOtherFuncs])
 	}
-	// The estimate of the data stays within the data section: what the
-	// linker makes itself (pclntab at least) is left over.
+	// The runtime's function table describes every function of the code
+	// section, and the estimate of the data stays within the data
+	// section: what the linker makes itself is left over.
+	pcln, ok := m.Pclntab()
+	if !ok || pcln.Funcs != len(m.Funcs) || pcln.FuncNames < 20*pcln.Funcs {
+		t.Errorf("pclntab %+v (found: %v) for %d functions: want it found, one entry per function", pcln, ok, len(m.Funcs))
+	}
 	if tables := p.Data[GroupTables]; tables <= 0 || p.Data["runtime"] <= 0 {
-		t.Errorf("linker tables %d bytes, runtime data %d bytes: want both above zero", tables, p.Data["runtime"])
+		t.Errorf("other linker tables %d bytes, runtime data %d bytes: want both above zero", tables, p.Data["runtime"])
 	}
 
 	// The real build (-s -w) is this file without its name section.

@@ -9,7 +9,9 @@ import (
 const (
 	GroupShared     = "shared: type descriptors, strings"
 	GroupOtherFuncs = "other functions (assembly, linker-made)"
-	GroupTables     = "linker tables (pclntab, itabs, typelinks, ...)"
+	GroupFuncNames  = "pclntab: function names (linker-made)"
+	GroupPCTabs     = "pclntab: pc-value tables (linker-made)"
+	GroupTables     = "other linker tables: function records, file names, itabs, typelinks, ..."
 )
 
 // Mangle returns s as Go's wasm linker writes it into the "name" section:

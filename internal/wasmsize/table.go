@@ -47,7 +47,7 @@ func WriteTable(w io.Writer, wb, floor, bare *Program, minBytes int) error {
 	var rows, small []string
 	for k := range keys {
 		if max(wb.total(k), floor.total(k), bare.total(k)) >= minBytes ||
-			k == GroupShared || k == GroupTables || k == GroupOtherFuncs {
+			k == GroupShared || k == GroupTables || k == GroupOtherFuncs || k == GroupFuncNames || k == GroupPCTabs {
 			rows = append(rows, k)
 		} else {
 			small = append(small, k)

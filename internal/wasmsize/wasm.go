@@ -39,6 +39,14 @@ type Module struct {
 	Imports    int       // imported functions, which come first in the function index space
 	Funcs      []Func    // defined functions, in code section order
 	CodeHeader int       // bytes of the code section that are no function's: the count
+	Segments   []Segment // active data segments of memory 0, as Go's linker writes them
+}
+
+// A Segment is one data segment: bytes the module puts in its linear
+// memory at Addr. Go's linker leaves runs of zeros out.
+type Segment struct {
+	Addr int
+	Data []byte // a slice of the file's bytes
 }
 
 // Section returns the total size, headers included, of the sections with
@@ -144,6 +152,8 @@ func Parse(b []byte) (*Module, error) {
 			}
 		case SectionImport:
 			m.Imports = countFuncImports(sr)
+		case SectionData:
+			m.Segments = readSegments(sr)
 		case SectionCode:
 			n := sr.uleb("function count")
 			m.CodeHeader = sr.off - (r.off - size)
@@ -230,4 +240,51 @@ func readNames(r *reader, names map[int]string) {
 			r.err = sr.err
 		}
 	}
+}
+
+// readSegments reads the data section's segments of the form Go's linker
+// writes (mode 0: memory 0, an i32.const offset). It stops at the first
+// segment of another form, which other compilers write, and returns the
+// segments before it.
+func readSegments(r *reader) []Segment {
+	var segs []Segment
+	n := r.uleb("data segment count")
+	for i := 0; i < n && r.err == nil; i++ {
+		mode := r.uleb("data segment mode")
+		op := r.bytes(1, "data segment offset")
+		if r.err != nil || mode != 0 || op[0] != 0x41 {
+			break
+		}
+		addr := r.sleb32("data segment offset")
+		if end := r.bytes(1, "data segment offset end"); end != nil && end[0] != 0x0b {
+			r.fail("data segment offset is not one i32.const")
+		}
+		data := r.bytes(r.uleb("data segment size"), "data segment")
+		if r.err == nil {
+			segs = append(segs, Segment{Addr: int(uint32(addr)), Data: data})
+		}
+	}
+	return segs
+}
+
+// sleb32 reads a signed LEB128 of at most 32 bits.
+func (r *reader) sleb32(what string) int32 {
+	if r.err != nil {
+		return 0
+	}
+	var v int64
+	for i := 0; i < 5 && i < len(r.b); i++ {
+		c := r.b[i]
+		v |= int64(c&0x7f) << (7 * i)
+		if c&0x80 == 0 {
+			if c&0x40 != 0 {
+				v |= -1 << (7 * (i + 1))
+			}
+			r.b = r.b[i+1:]
+			r.off += i + 1
+			return int32(v)
+		}
+	}
+	r.fail("%s: signed LEB128 number cut short or longer than 5 bytes", what)
+	return 0
 }

@@ -3,7 +3,7 @@
 // smallest Go program (e2e/testdata/loadfloor), as Markdown tables for
 // the README. `./build.sh size` runs it from the repository's root.
 //
-//	wasmsize [-min BYTES] [-funcs N] [-workbench PKG] [-floor PKG] [-bare PKG]
+//	wasmsize [-min BYTES] [-funcs N] [-go CMD] [-workbench PKG] [-floor PKG] [-bare PKG]
 //
 // -funcs N adds the N largest functions of the repository's own
 // packages in the workbench. See package wasmsize for what is exact and
@@ -27,6 +27,7 @@ func main() {
 	bare := flag.String("bare", "./e2e/testdata/loadfloor/bare", "the smallest Go program")
 	minBytes := flag.Int("min", 20000, "packages under this many `bytes` in all three programs share one row")
 	funcs := flag.Int("funcs", 0, "also list the `N` largest functions of the repository's own packages")
+	goCmd := flag.String("go", "go", "the go `command` that builds")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: wasmsize [flags] (from the module's root)\n")
 		flag.PrintDefaults()
@@ -38,17 +39,17 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *workbench, *floor, *bare, *minBytes, *funcs); err != nil {
+	if err := run(ctx, *goCmd, *workbench, *floor, *bare, *minBytes, *funcs); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, workbench, floor, bare string, minBytes, funcs int) error {
+func run(ctx context.Context, goCmd, workbench, floor, bare string, minBytes, funcs int) error {
 	var progs []*wasmsize.Program
 	for _, pkg := range []string{workbench, floor, bare} {
 		fmt.Fprintf(os.Stderr, "wasmsize: building %s\n", pkg)
-		p, err := wasmsize.Measure(ctx, "", ".", pkg)
+		p, err := wasmsize.Measure(ctx, goCmd, ".", pkg)
 		if err != nil {
 			return err
 		}
