@@ -9,6 +9,10 @@
 #   ./build.sh bench-browser [N]     app.wasm sizes and load times, cold and
 #                                    warm, in headless Chromium (N runs, default 3),
 #                                    beside the smallest go-app and Go programs
+#   ./build.sh size [FLAGS]          what app.wasm holds by package (code and data),
+#                                    beside the same floors, as Markdown tables;
+#                                    -funcs 20 adds our 20 largest functions
+#                                    (go run ./internal/wasmsize/cmd/wasmsize -h)
 #   ./build.sh compress FILE.wasm    write FILE.wasm.br and FILE.wasm.gz
 #   ./build.sh wasm-exec             copy Go's wasm_exec.js into web/ (part of wasm)
 #
@@ -108,6 +112,9 @@ static)
 bench-browser)
 	"$GO" test -run '^$' -bench Load -benchtime "${1:-3}x" -timeout 60m ./e2e/
 	;;
+size)
+	exec "$GO" run ./internal/wasmsize/cmd/wasmsize -go "$GO" "$@"
+	;;
 wasm-exec)
 	copy_wasm_exec
 	;;
@@ -116,7 +123,7 @@ compress)
 	compress_wasm "$1"
 	;;
 *)
-	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | bench-browser [runs] | compress file.wasm | wasm-exec" >&2
+	echo "usage: ./build.sh wasm | serve [addr] | static [dir] [prefix] | bench-browser [runs] | size [-funcs N] | compress file.wasm | wasm-exec" >&2
 	exit 2
 	;;
 esac
