@@ -181,7 +181,7 @@ func (r *Reader) step() {
 	s.force = r.force - r.off
 	s.lastEnd = r.last - r.off
 	pending := s.top(r.buf[:end], r.off, r.from, final, r.bol)
-	s.number(r.buf[:end], r.off, 0, r.lines)
+	npos, nlfs := s.number(r.buf[:end], r.off, 0, r.lines)
 	r.queue, r.next = s.out, 0
 	r.scanned = end
 	if s.lastEnd >= 0 {
@@ -194,7 +194,7 @@ func (r *Reader) step() {
 			r.buf = nil
 			return
 		}
-		r.drop(end, end)
+		r.drop(end, end, npos, nlfs)
 		return
 	}
 	if pending == r.from && len(r.buf) >= r.size {
@@ -203,12 +203,13 @@ func (r *Reader) step() {
 	}
 	r.need = max(r.gather, 2*(len(r.buf)-pending))
 	r.pending = end - pending
-	r.drop(pending, pending)
+	r.drop(pending, pending, npos, nlfs)
 }
 
 // drop discards the buffer before the line of p (keeping at most lookback
-// bytes of it) and resumes scanning at from.
-func (r *Reader) drop(p, from int) {
+// bytes of it) and resumes scanning at from. The buffer holds lfs line
+// feeds before offset npos, as numbering the findings counted them.
+func (r *Reader) drop(p, from, npos, lfs int) {
 	k := p
 	for k > 0 && p-k < lookback && r.buf[k-1] != '\n' {
 		k--
@@ -217,7 +218,11 @@ func (r *Reader) drop(p, from int) {
 	if k > 0 {
 		r.s.work += len(r.buf) // counting lines, then moving the rest
 		r.bol = r.buf[k-1] == '\n'
-		r.lines += bytes.Count(r.buf[:k], []byte{'\n'})
+		if k >= npos {
+			r.lines += lfs + countLF(r.buf[npos:k])
+		} else {
+			r.lines += lfs - countLF(r.buf[k:npos])
+		}
 		r.off += k
 		n := copy(r.buf, r.buf[k:])
 		r.buf = r.buf[:n]

@@ -397,20 +397,23 @@ func nullKind(null keySet) error {
 }
 
 // number fills Line for the findings from out[first:], whose offsets are
-// in b (input offset base), b[0] being on line lineBase+1.
-func (s *scanner) number(b []byte, base, first, lineBase int) {
-	pos, line := 0, lineBase+1
+// in b (input offset base), b[0] being on line lineBase+1. It returns the
+// offset in b it counted to and the line feeds in b before it, which
+// spares a Reader counting them again.
+func (s *scanner) number(b []byte, base, first, lineBase int) (pos, lfs int) {
+	line := lineBase + 1
 	for i := first; i < len(s.out); i++ {
 		rel := min(max(s.out[i].Start-base, 0), len(b))
 		s.work += max(rel-pos, pos-rel)
 		if rel >= pos {
-			line += bytes.Count(b[pos:rel], []byte{'\n'})
+			line += countLF(b[pos:rel])
 		} else {
-			line -= bytes.Count(b[rel:pos], []byte{'\n'})
+			line -= countLF(b[rel:pos])
 		}
 		pos = rel
 		s.out[i].Line = line
 	}
+	return pos, line - lineBase - 1
 }
 
 // textState holds what one scan of a view learnt about positions it has
