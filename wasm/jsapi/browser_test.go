@@ -122,6 +122,7 @@ func open(t *testing.T, ctx context.Context, url string) {
 // anything thrown, and returns what it saw.
 const pageChecks = `(() => {
   const v = %s;
+  const na = %s;
   const a = v.appendix_a, cb = v.callback;
   const envA = JSON.stringify(a.envelope), envCb = JSON.stringify(cb.envelope);
   const call = (f) => { try { return {value: f()}; } catch (e) { return {thrown: String(e)}; } };
@@ -147,6 +148,13 @@ const pageChecks = `(() => {
     encodeNoKey: call(() => ottpay.encode({action: 'ACTIVEPAY', merchant_id: 'QC00005496', data: {a: 'b'}})),
     encodeBigInt: call(() => ottpay.encode({action: 'ACTIVEPAY', merchant_id: 'M', data: {a: 1n}, key: 'K'})),
   };
+  // Reports holding text outside ASCII parse to what DecodeJSON's text
+  // parses to, member for member, in order.
+  out.nonASCII = call(() => {
+    const got = JSON.stringify(ottpay.decode(na.text, na.keys));
+    const want = JSON.stringify(JSON.parse(ottpayTestDecodeJSON(na.text, JSON.stringify(na.keys))));
+    return {same: got === want, reports: JSON.parse(got).length, nonASCII: /[^\x00-\x7f]/.test(got)};
+  });
   const r = out.single.value;
   out.plain = Array.isArray(r) && Object.getPrototypeOf(r[0]) === Object.prototype && r[0].data !== null && Object.getPrototypeOf(r[0].data) === Object.prototype;
   out.errors = window.pageErrors;
@@ -178,6 +186,7 @@ type pageResult struct {
 	EncodeNothing  called   `json:"encodeNothing"`
 	EncodeNoKey    called   `json:"encodeNoKey"`
 	EncodeBigInt   called   `json:"encodeBigInt"`
+	NonASCII       called   `json:"nonASCII"`
 	Plain          bool     `json:"plain"`
 	Errors         []string `json:"errors"`
 }
@@ -204,7 +213,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[pageResult](fmt.Sprintf(pageChecks, vec)))
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[pageResult](fmt.Sprintf(pageChecks, vec, nonASCII(t))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,6 +243,7 @@ func checkPage(t *testing.T, res pageResult) {
 		"keysArray": res.KeysArray, "encode": res.Encode, "encodeText": res.EncodeText,
 		"encodeCallback": res.EncodeCallback, "encodeString": res.EncodeString,
 		"encodeNothing": res.EncodeNothing, "encodeNoKey": res.EncodeNoKey, "encodeBigInt": res.EncodeBigInt,
+		"nonASCII": res.NonASCII,
 	} {
 		if c.Thrown != "" {
 			thrown = append(thrown, name+": "+c.Thrown)
@@ -274,6 +284,15 @@ func checkPage(t *testing.T, res pageResult) {
 		}
 	}
 
+	var na struct {
+		Same     bool `json:"same"`
+		Reports  int  `json:"reports"`
+		NonASCII bool `json:"nonASCII"`
+	}
+	if err := json.Unmarshal(res.NonASCII.Value, &na); err != nil || !na.Same || na.Reports != 8 || !na.NonASCII {
+		t.Errorf("decode of testdata/nonascii.log: %s (%v); want the 8 reports DecodeJSON's text parses to, with their text outside ASCII", res.NonASCII.Value, err)
+	}
+
 	// encode reproduces the published envelopes.
 	for name, c := range map[string]called{"data object": res.Encode, "data text": res.EncodeText} {
 		e := envelope(t, c.Value)
@@ -298,6 +317,24 @@ func checkPage(t *testing.T, res pageResult) {
 			t.Errorf("encode(%s) = %s, want {error} mentioning %q", name, tc.c.Value, tc.want)
 		}
 	}
+}
+
+// nonASCII returns testdata/nonascii.log and its keys as a JSON object
+// {text, keys} for the page script.
+func nonASCII(t *testing.T) []byte {
+	text, err := os.ReadFile("testdata/nonascii.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := os.ReadFile("testdata/nonascii.keys.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(map[string]any{"text": string(text), "keys": json.RawMessage(keys)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // jsonEqual reports whether v, decoded from JSON, equals the JSON text s.
@@ -354,6 +391,7 @@ const benchScript = `(async () => {
   }
   const rs = apiDecode();
   out.reports = rs.length; out.verified = rs.filter(r => r.verified).length;
+  out.sameAsDecodeJSON = JSON.stringify(rs) === JSON.stringify(JSON.parse(ottpayTestDecodeJSON(text, keysJSON)));
   out.engine = await engine();
 
   // Rounds interleave the contenders, so load on the machine falls on all
@@ -409,6 +447,8 @@ type benchResult struct {
 	CryptoJSMs    float64 `json:"cryptojsMs"`
 	RatioDecode   float64 `json:"ratioDecode"`
 	RatioEngine   float64 `json:"ratioEngine"`
+	// SameAsDecodeJSON: the reports are what DecodeJSON's text parses to.
+	SameAsDecodeJSON bool `json:"sameAsDecodeJSON"`
 }
 
 func benchPage(t *testing.T, ctx context.Context) {
@@ -419,6 +459,9 @@ func benchPage(t *testing.T, ctx context.Context) {
 	}
 	if res.Reports != batchtest.BatchCount || res.Verified != batchtest.BatchCount || res.Engine.Verified != batchtest.BatchCount || res.Engine.Error != "" {
 		t.Errorf("batch in the browser: %d reports, %d verified; engine %+v", res.Reports, res.Verified, res.Engine)
+	}
+	if !res.SameAsDecodeJSON {
+		t.Error("batch in the browser: ottpay.decode's reports differ from what DecodeJSON's text parses to")
 	}
 	t.Logf("peer-bench batch10k (%d envelopes, %.1f MB) in headless Chromium, medians of 7 interleaved rounds:", res.Reports, float64(res.Bytes)/1e6)
 	t.Logf("  batch engine on the file's bytes (%d chunks, the page given a turn between): %5.0f ms", res.Engine.ProgressCalls, res.EngineMs)

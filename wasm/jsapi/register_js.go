@@ -5,6 +5,7 @@ package jsapi
 import (
 	"fmt"
 	"syscall/js"
+	"unsafe"
 )
 
 // Register sets window.ottpay to an object holding decode, encode and
@@ -31,25 +32,74 @@ func decode(_ js.Value, args []js.Value) (result any) {
 	if msg != "" {
 		return parse(ErrorReports(msg))
 	}
-	return parse(DecodeJSON(textBytes(args[0]), keys))
+	return parse(decodeJSON(textBytes(args[0]), keys, true))
 }
 
 // textBytes reads a JavaScript string as UTF-8 through
 // TextEncoder.encodeInto, which Chromium runs several times faster than
-// the plain conversion on texts of megabytes.
+// the plain conversion on texts of megabytes. It writes straight into the
+// Go slice (see goBytes); when that is not possible, into a JavaScript
+// array copied to Go after.
 func textBytes(v js.Value) []byte {
 	n := js.Global().Get("String").New(v).Get("length").Int() // Length and Get panic on a string
-	enc := js.Global().Get("TextEncoder").New()
-	buf := js.Global().Get("Uint8Array").New(n)
-	res := enc.Call("encodeInto", v, buf)
-	if res.Get("read").Int() < n {
-		// Not all ASCII: room for the longest encoding.
-		buf = js.Global().Get("Uint8Array").New(3 * n)
-		res = enc.Call("encodeInto", v, buf)
+	if n == 0 {
+		return []byte{}
 	}
+	enc := js.Global().Get("TextEncoder").New()
+	// First room for ASCII, one byte a character, then for the longest
+	// encoding: three bytes for each UTF-16 code unit.
+	for _, size := range []int{n, 3 * n} {
+		buf := make([]byte, size)
+		// encodeInto never writes 0xFF: if buf[0] still holds it after
+		// a write, the write went elsewhere.
+		buf[0] = 0xFF
+		view, ok := goBytes(buf)
+		if !ok {
+			break
+		}
+		res := enc.Call("encodeInto", v, view)
+		written := res.Get("written").Int()
+		if res.Get("read").Int() == n && written > 0 && buf[0] != 0xFF {
+			return buf[:written]
+		}
+	}
+	buf := js.Global().Get("Uint8Array").New(3 * n)
+	res := enc.Call("encodeInto", v, buf)
 	out := make([]byte, res.Get("written").Int())
 	js.CopyBytesToGo(out, buf)
 	return out
+}
+
+// goBytes returns a Uint8Array over the WebAssembly memory that holds b,
+// so that JavaScript writes into b without a copy. syscall/js has no call
+// for it, but js.CopyBytesToJS hands dst.set a view of the memory of its
+// source: a one-byte destination whose set is Array.prototype.push, bound
+// to an array, leaves that view in the array. The view is good until the
+// memory grows, which only a Go allocation does; callers check that the
+// bytes landed in b. It reports false when the view could not be had.
+func goBytes(b []byte) (view js.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			view, ok = js.Undefined(), false
+		}
+	}()
+	u8 := js.Global().Get("Uint8Array")
+	holder := js.Global().Get("Array").New()
+	dst := u8.New(1)
+	dst.Set("set", holder.Get("push").Call("bind", holder))
+	js.CopyBytesToJS(dst, b)
+	if holder.Length() != 1 {
+		return js.Undefined(), false
+	}
+	at := holder.Index(0)
+	if !at.InstanceOf(u8) || at.Get("byteLength").Int() != 1 {
+		return js.Undefined(), false
+	}
+	mem, off := at.Get("buffer"), at.Get("byteOffset").Int()
+	if mem.Get("byteLength").Int() < off+len(b) {
+		return js.Undefined(), false
+	}
+	return u8.New(mem, off, len(b)), true
 }
 
 // keysJSON converts decode's keys argument to JSON text.
@@ -107,9 +157,10 @@ func stringify(v js.Value) (s string, ok bool) {
 	return r.String(), true
 }
 
-// parse is JSON.parse of text the package made: always valid JSON.
+// parse is JSON.parse of text the package made: always valid JSON. The
+// text goes to JavaScript without a copy in Go: b is not used after.
 func parse(b []byte) js.Value {
-	return js.Global().Get("JSON").Call("parse", string(b))
+	return js.Global().Get("JSON").Call("parse", unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
 func typeName(v js.Value) string {

@@ -91,6 +91,12 @@ func main() {
 			"decodeJSONMs": ms(t4.Sub(t3)), "outBytes": len(out), "gcs": int(ms1.NumGC - ms0.NumGC),
 		}
 	}))
+	// ottpayTestDecodeJSON(text, keysJSON) is the JSON text of
+	// jsapi.DecodeJSON as a string, handed over as any Go string is: what
+	// ottpay.decode's reports must parse to, whatever it hands over.
+	js.Global().Set("ottpayTestDecodeJSON", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return string(jsapi.DecodeJSON(textBytes(args[0]), []byte(args[1].String())))
+	}))
 	// ottpayTestRead(text) reads the text into Go as ottpay.decode does
 	// and returns its length.
 	js.Global().Set("ottpayTestRead", js.FuncOf(func(_ js.Value, args []js.Value) any {
