@@ -45,7 +45,8 @@
 //     header in the data segments, which gives the sizes of its function
 //     names and its pc-value tables (bytes in memory, exact, of which the
 //     file may leave a few zeros out). "other linker tables" is the rest
-//     of the data section: function records, file names, module data,
+//     of the data section: function records, funcdata (stack objects and
+//     argument maps, which nm does not list), file names, module data,
 //     typelinks, itablinks, segment headers, less the zeros the linker
 //     leaves out and any overestimate above. The data column sums to the
 //     data section's size.

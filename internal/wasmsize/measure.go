@@ -160,6 +160,9 @@ func readNM(r io.Reader, byFile map[string]string) (map[string]*dataSym, error) 
 		if !ok || !strings.ContainsRune("DdRr", kind) {
 			continue
 		}
+		if kind == 'd' || kind == 'r' {
+			name = stripVersion(name)
+		}
 		s := syms[name]
 		if s == nil {
 			s = &dataSym{}
@@ -222,6 +225,22 @@ func reachable(dump []byte, syms map[string]*dataSym) map[string]bool {
 		}
 	}
 	return seen
+}
+
+// stripVersion removes the "<N>" nm appends to the name of a static
+// symbol (kinds d, r: static temporaries such as "html..stmp_1<1>"),
+// which -dumpdep prints without it.
+func stripVersion(name string) string {
+	i := strings.LastIndexByte(name, '<')
+	if i < 0 || !strings.HasSuffix(name, ">") || i+2 > len(name)-1 {
+		return name
+	}
+	for _, c := range name[i+1 : len(name)-1] {
+		if c < '0' || c > '9' {
+			return name
+		}
+	}
+	return name[:i]
 }
 
 // stripFlags removes the flags -dumpdep appends to a symbol's name:

@@ -11,7 +11,7 @@ const (
 	GroupOtherFuncs = "other functions (assembly, linker-made)"
 	GroupFuncNames  = "pclntab: function names (linker-made)"
 	GroupPCTabs     = "pclntab: pc-value tables (linker-made)"
-	GroupTables     = "other linker tables: function records, file names, itabs, typelinks, ..."
+	GroupTables     = "other linker tables: function records, funcdata, file names, module data, ..."
 )
 
 // Mangle returns s as Go's wasm linker writes it into the "name" section:

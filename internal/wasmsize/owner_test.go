@@ -61,7 +61,8 @@ func TestDataPackageByDefinerThenByName(t *testing.T) {
 }
 
 // testdata/nm.txt is go tool nm -size output on two archives: kinds D, d,
-// R, r count, T (code), B (zero-filled) and U (undefined) do not.
+// R, r count, T (code), B (zero-filled) and U (undefined) do not; the
+// "<1>" nm puts after a static symbol's name is not part of it.
 func TestReadNMKeepsDataSymbols(t *testing.T) {
 	f, err := os.Open("testdata/nm.txt")
 	if err != nil {
@@ -78,6 +79,8 @@ func TestReadNMKeepsDataSymbols(t *testing.T) {
 		"type:noalg.struct { F uintptr; X0 *interface {} }": 200,
 		`go:string."a -> b"`: 3,
 		"type:*main.page":    12,
+		"html..stmp_1":       34208, // a static symbol, "<1>" in nm, plain in -dumpdep
+		`go:string."<b>"`:    5,
 	}
 	if len(syms) != len(want) {
 		t.Errorf("readNM kept %d symbols, want %d: %v", len(syms), len(want), syms)
@@ -96,12 +99,12 @@ func TestReadNMKeepsDataSymbols(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := reachable(dump, syms)
-	for _, name := range []string{"type:syscall/js.Func", `go:string."a -> b"`, "syscall/js.jsGo", "type:*main.page"} {
+	for _, name := range []string{"type:syscall/js.Func", `go:string."a -> b"`, "syscall/js.jsGo", "type:*main.page", "html..stmp_1", `go:string."<b>"`} {
 		if !seen[name] {
 			t.Errorf("%q is in the dependency dump but not found reachable", name)
 		}
 	}
-	if len(seen) != 4 {
-		t.Errorf("reachable = %v, want only the 4 data symbols the dump names (flags such as <UsedInIface> stripped)", seen)
+	if len(seen) != 6 {
+		t.Errorf("reachable = %v, want only the 6 data symbols the dump names (flags such as <UsedInIface> stripped)", seen)
 	}
 }
