@@ -15,8 +15,12 @@ func kb(n int) string {
 	return fmt.Sprintf("%.1f", float64(n)/1000)
 }
 
-// signedKB is kb with a sign.
+// signedKB is kb with a sign, "0.0" for a difference that rounds to
+// nothing.
 func signedKB(n int) string {
+	if n != 0 && n > -50 && n < 50 {
+		return "0.0"
+	}
 	if n > 0 {
 		return "+" + kb(n)
 	}
