@@ -46,6 +46,12 @@ func TestParseReadsSectionsBodiesAndNames(t *testing.T) {
 	if total != m.Size || m.Size != 122 {
 		t.Errorf("sections add up to %d bytes, file is %d (want 122)", total, m.Size)
 	}
+	if len(m.Segments) != 1 || m.Segments[0].Addr != 8 || string(m.Segments[0].Data) != "hello" {
+		t.Errorf("Segments = %+v, want one: \"hello\" at 8", m.Segments)
+	}
+	if p, ok := m.Pclntab(); ok {
+		t.Errorf("Pclntab = %+v in a module no Go linker wrote", p)
+	}
 	for _, c := range []struct {
 		id   byte
 		name string
@@ -82,6 +88,7 @@ func TestParseRejectsWhatIsNotAModule(t *testing.T) {
 		{"body larger than its section", with(code, 10, 3, 1, 9, 0), "function body: needs 9 bytes, 1 left"},
 		{"bytes after the last body", with(code, 10, 3, 1, 0, 0), "1 bytes after the last function body"},
 		{"unknown import kind", with(8, 2, 4, 1, 0, 0, 7), "import kind 7"},
+		{"data offset of two instructions", with(8, 11, 6, 1, 0, 0x41, 0, 0x41, 0), "data segment offset is not one i32.const"},
 		{"4 billion functions in 6 bytes", with(code, 10, 6, 0xff, 0xff, 0xff, 0xff, 0x0f, 0), "function body size: LEB128 number cut short"},
 	} {
 		m, err := Parse(c.in)
