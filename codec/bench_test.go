@@ -160,31 +160,42 @@ func BenchmarkDecode(b *testing.B) {
 
 // BenchmarkDecodeBatch10k decodes the 10,000-callback JSONL text as
 // pasted, one op being the whole batch (the kit reports seconds per pass).
+// One untimed pass comes first, as the kit's PHP and Node harnesses make
+// one: a pass takes longer than a short -benchtime, and the testing
+// package then reports its first pass alone, which would time the heap
+// growing to its working size rather than decoding.
 func BenchmarkDecodeBatch10k(b *testing.B) {
 	c := loadCorpus(b)
+	decodeBatch(b, c)
 	b.SetBytes(c.meta.Batch.TotalPlainBytes)
 	b.ReportAllocs()
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		text := c.batch
-		n := 0
-		for len(text) > 0 {
-			line := text
-			if j := bytes.IndexByte(text, '\n'); j >= 0 {
-				line, text = text[:j], text[j+1:]
-			} else {
-				text = nil
-			}
-			if len(line) == 0 {
-				continue
-			}
-			if _, _, err := DecodeBody(line, c.key); err != nil {
-				b.Fatal(err)
-			}
-			n++
+		decodeBatch(b, c)
+	}
+}
+
+// decodeBatch decodes every envelope of the batch, checking the count.
+func decodeBatch(b *testing.B, c *benchCorpus) {
+	text := c.batch
+	n := 0
+	for len(text) > 0 {
+		line := text
+		if j := bytes.IndexByte(text, '\n'); j >= 0 {
+			line, text = text[:j], text[j+1:]
+		} else {
+			text = nil
 		}
-		if n != c.meta.Batch.Count {
-			b.Fatalf("decoded %d envelopes, want %d", n, c.meta.Batch.Count)
+		if len(line) == 0 {
+			continue
 		}
+		if _, _, err := DecodeBody(line, c.key); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if n != c.meta.Batch.Count {
+		b.Fatalf("decoded %d envelopes, want %d", n, c.meta.Batch.Count)
 	}
 }
 
