@@ -148,13 +148,15 @@ const pageChecks = `(() => {
     encodeNoKey: call(() => ottpay.encode({action: 'ACTIVEPAY', merchant_id: 'QC00005496', data: {a: 'b'}})),
     encodeBigInt: call(() => ottpay.encode({action: 'ACTIVEPAY', merchant_id: 'M', data: {a: 1n}, key: 'K'})),
   };
-  // Reports holding text outside ASCII parse to what DecodeJSON's text
-  // parses to, member for member, in order.
-  out.nonASCII = call(() => {
-    const got = JSON.stringify(ottpay.decode(na.text, na.keys));
-    const want = JSON.stringify(JSON.parse(ottpayTestDecodeJSON(na.text, JSON.stringify(na.keys))));
-    return {same: got === want, reports: JSON.parse(got).length, nonASCII: /[^\x00-\x7f]/.test(got)};
-  });
+  // Reports holding text outside ASCII parse to what DecodeJSON's text,
+  // handed over whole, parses to, member for member, in order: for a log
+  // whose reports come in one piece and for one 300 times as long, whose
+  // reports come in many, cut among characters of every length.
+  out.nonASCII = call(() => [na.text, na.text.repeat(300)].map(text => {
+    const got = JSON.stringify(ottpay.decode(text, na.keys));
+    const want = JSON.stringify(JSON.parse(ottpayTestDecodeJSON(text, JSON.stringify(na.keys))));
+    return {same: got === want, reports: JSON.parse(got).length, nonASCII: /[^\x00-\x7f]/.test(got), bytes: new TextEncoder().encode(want).length};
+  }));
   const r = out.single.value;
   out.plain = Array.isArray(r) && Object.getPrototypeOf(r[0]) === Object.prototype && r[0].data !== null && Object.getPrototypeOf(r[0].data) === Object.prototype;
   out.errors = window.pageErrors;
@@ -284,13 +286,22 @@ func checkPage(t *testing.T, res pageResult) {
 		}
 	}
 
-	var na struct {
+	var na []struct {
 		Same     bool `json:"same"`
 		Reports  int  `json:"reports"`
 		NonASCII bool `json:"nonASCII"`
+		Bytes    int  `json:"bytes"`
 	}
-	if err := json.Unmarshal(res.NonASCII.Value, &na); err != nil || !na.Same || na.Reports != 8 || !na.NonASCII {
-		t.Errorf("decode of testdata/nonascii.log: %s (%v); want the 8 reports DecodeJSON's text parses to, with their text outside ASCII", res.NonASCII.Value, err)
+	if err := json.Unmarshal(res.NonASCII.Value, &na); err != nil || len(na) != 2 {
+		t.Fatalf("decode of testdata/nonascii.log: %s (%v)", res.NonASCII.Value, err)
+	}
+	for i, want := range []int{8, 300 * 8} {
+		if !na[i].Same || na[i].Reports != want || !na[i].NonASCII {
+			t.Errorf("decode of testdata/nonascii.log, %d reports: %+v; want the reports DecodeJSON's text parses to, with their text outside ASCII", want, na[i])
+		}
+	}
+	if na[1].Bytes < 4*parsePiece {
+		t.Errorf("the long log's reports are %d bytes of JSON, too few to cross in several pieces of %d", na[1].Bytes, parsePiece)
 	}
 
 	// encode reproduces the published envelopes.

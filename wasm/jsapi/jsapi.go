@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
@@ -38,12 +39,7 @@ var Version = "1.0.0"
 // of merchant_id to sign key; nil or "null" when no key was given (each
 // report then says that a key is needed). Bad keys give a one-report array
 // whose error says what is wrong.
-func DecodeJSON(text, keys []byte) []byte { return decodeJSON(text, keys, false) }
-
-// decodeJSON is DecodeJSON; with ascii set, every character outside ASCII
-// is written as a \u escape (see appendASCII), which is the same JSON to
-// JSON.parse and crosses to JavaScript faster.
-func decodeJSON(text, keys []byte, ascii bool) []byte {
+func DecodeJSON(text, keys []byte) []byte {
 	k, err := parseKeys(keys)
 	if err != "" {
 		return ErrorReports(err)
@@ -51,9 +47,8 @@ func decodeJSON(text, keys []byte, ascii bool) []byte {
 	// The scanner streams and each report is written as soon as it is
 	// made, so a large log never holds every decryption at once.
 	sr := scan.NewReader(bytes.NewReader(text))
-	out := make([]byte, 0, 256+len(text)+len(text)/4)
+	out := make([]byte, 0, 256+len(text))
 	out = append(out, '[')
-	var tail []byte // scratch for escaping a report's non-ASCII tail
 	n := 0
 	for {
 		f, err := sr.Next()
@@ -64,11 +59,7 @@ func decodeJSON(text, keys []byte, ascii bool) []byte {
 			out = append(out, ',')
 		}
 		r := report.Decode(f, k)
-		start := len(out)
 		out = r.AppendJSON(out)
-		if ascii {
-			out, tail = toASCII(out, start, tail)
-		}
 		n++
 	}
 	if n == 0 {
@@ -78,19 +69,26 @@ func decodeJSON(text, keys []byte, ascii bool) []byte {
 	return append(out, ']')
 }
 
-// toASCII rewrites out[start:] with appendASCII, using tail as scratch; it
-// returns out and the scratch to reuse.
-func toASCII(out []byte, start int, tail []byte) ([]byte, []byte) {
-	i := firstNonASCII(out[start:])
-	if i < 0 {
-		return out, tail
+// parsePiece is the most report text ottpay.decode hands to JavaScript at
+// once (see parse in register_js.go).
+const parsePiece = 128 << 10
+
+// pieceLen returns the length of the first piece of b when it is handed
+// to JavaScript in pieces of at most max bytes (max > utf8.UTFMax): all of
+// b when it fits, else the most that ends at a character boundary, so
+// that the pieces of UTF-8 text are UTF-8 text and decode as b would.
+func pieceLen(b []byte, max int) int {
+	if len(b) <= max {
+		return len(b)
 	}
-	tail = append(tail[:0], out[start+i:]...)
-	if esc, ok := appendASCII(out[:start+i], tail); ok {
-		return esc, tail
+	for n := max; n > max-utf8.UTFMax; n-- {
+		if b[n]&0xC0 != 0x80 { // not a continuation byte
+			return n
+		}
 	}
-	// Not UTF-8 (never made by the codec): the tail as it was.
-	return append(out[:start+i], tail...), tail
+	// Four continuation bytes in a row: not UTF-8, but no sequence spans
+	// the last three of them and the one after.
+	return max
 }
 
 // parseKeys reads decode's keys argument; the string is an error message.
