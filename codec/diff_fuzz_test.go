@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
 // Differential fuzz targets: each hand-tuned primitive against the
@@ -277,4 +279,27 @@ func TestResultHasNoTypedNil(t *testing.T) {
 	if _, err := openRaw(exMD5, exData, exKey); err != nil {
 		t.Fatalf("Open returned the non-nil error %#v", err)
 	}
+}
+
+// FuzzValidUTF8 checks the UTF-8 check and the strict string writer, which
+// skip ASCII a word and Chinese text two characters at a time, against
+// unicode/utf8 and the lenient writer.
+func FuzzValidUTF8(f *testing.F) {
+	for _, s := range []string{"", "abc", "中文中文中文中文x", "枫糖浆 500ml，分事样政使几指的起么", "中文\xe4\xb8中文中文",
+		"中文中\xed\xa0\x80文中文", "中文中文\xe4\xb8\x41中文", "中\"文\\中\n文中文中文", strings.Repeat("中", 40) + "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		valid := utf8.ValidString(s)
+		if got := validUTF8(s); got != valid {
+			t.Fatalf("validUTF8(%q) = %v, utf8.ValidString says %v", s, got, valid)
+		}
+		strict, ok := jsontok.AppendString(nil, s, jsontok.Strict)
+		if ok != valid {
+			t.Fatalf("strict AppendString(%q) reports %v, utf8.ValidString says %v", s, ok, valid)
+		}
+		if lenient := appendQuoted(nil, s); ok && !bytes.Equal(strict, lenient) {
+			t.Fatalf("strict AppendString(%q) = %s, the lenient writer gives %s", s, strict, lenient)
+		}
+	})
 }

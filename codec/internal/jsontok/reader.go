@@ -427,12 +427,13 @@ func (r *Reader) String() (string, *Error) {
 				r.I = j
 				return "", r.fail(Error{Code: Control, Off: j, Byte: c})
 			}
-			// A backslash: \" \\ and \/ first, the escapes of JSON text
-			// held in a string.
-			if j+1 < len(s) && (s[j+1] == '"' || s[j+1] == '\\' || s[j+1] == '/') {
+			// A backslash: runs of \" \\ and \/ first, the escapes of
+			// JSON text held in a string.
+			for j+1 < len(s) && s[j] == '\\' && (s[j+1] == '"' || s[j+1] == '\\' || s[j+1] == '/') {
 				buf = append(buf, s[j+1])
 				j += 2
-			} else {
+			}
+			if j < len(s) && s[j] == '\\' {
 				ch, w, e := decodeEscape(s, j)
 				switch e {
 				case escMore:

@@ -57,13 +57,30 @@ func cjk3(s string, j int) bool {
 	return (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80
 }
 
-// skipCJK returns the end of the run of cjk3 sequences starting at j.
+// skipCJK returns the end of the run of cjk3 sequences starting at j,
+// two sequences at a time while eight bytes are left: their lead bytes
+// looked up in cjkLead, their four continuation bytes checked at once.
 func skipCJK(s string, j int) int {
+	for j+8 <= len(s) {
+		w := load64(s, j)
+		if w&0x0000C0C000C0C000 != 0x0000808000808000 || !cjkLead[byte(w)] || !cjkLead[byte(w>>24)] {
+			break
+		}
+		j += 6
+	}
 	for cjk3(s, j) {
 		j += 3
 	}
 	return j
 }
+
+// cjkLead marks the lead bytes cjk3 accepts.
+var cjkLead = func() (t [256]bool) {
+	for c := 0xE1; c <= 0xEF; c++ {
+		t[c] = c != 0xED
+	}
+	return t
+}()
 
 // utf8Len returns the length of the valid UTF-8 sequence at s[j], a byte
 // of 0x80 or more, or 0 if there is none.
@@ -90,6 +107,10 @@ func ValidUTF8(s string) bool {
 		}
 		if s[i] < utf8.RuneSelf {
 			i++
+			continue
+		}
+		if cjk3(s, i) {
+			i = skipCJK(s, i+3)
 			continue
 		}
 		n := utf8Len(s, i)
