@@ -20,7 +20,6 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ottpay-toolkit/ottpay/codec"
 	"github.com/ottpay-toolkit/ottpay/codec/report"
@@ -40,20 +39,41 @@ var Version = "1.0.0"
 // report then says that a key is needed). Bad keys give a one-report array
 // whose error says what is wrong.
 func DecodeJSON(text, keys []byte) []byte {
+	var out []byte
+	decodeArrays(text, keys, 0, func(b []byte) { out = b })
+	return out
+}
+
+// decodeArrays is DecodeJSON handing the reports over in pieces: emit is
+// called with the JSON text of arrays of reports which, joined, are
+// DecodeJSON's array. Each array holds the reports that fit in size bytes,
+// or one report larger than that; size 0 makes one array of them all.
+// The text passed to emit is reused once emit returns, unless size is 0.
+func decodeArrays(text, keys []byte, size int, emit func([]byte)) {
 	k, err := parseKeys(keys)
 	if err != "" {
-		return ErrorReports(err)
+		emit(ErrorReports(err))
+		return
 	}
 	// The scanner streams and each report is written as soon as it is
 	// made, so a large log never holds every decryption at once.
 	sr := scan.NewReader(bytes.NewReader(text))
-	out := make([]byte, 0, 256+len(text))
+	var out []byte
+	if size > 0 {
+		out = make([]byte, 0, size+size/2)
+	} else {
+		out = make([]byte, 0, 256+len(text))
+	}
 	out = append(out, '[')
-	n := 0
+	n, total := 0, 0 // reports in out, reports in all
 	for {
 		f, err := sr.Next()
 		if err != nil {
 			break // io.EOF: a bytes.Reader fails no other way
+		}
+		if size > 0 && n > 0 && len(out) >= size {
+			emit(append(out, ']'))
+			out, n = append(out[:0], '['), 0
 		}
 		if n > 0 {
 			out = append(out, ',')
@@ -61,35 +81,20 @@ func DecodeJSON(text, keys []byte) []byte {
 		r := report.Decode(f, k)
 		out = r.AppendJSON(out)
 		n++
+		total++
 	}
-	if n == 0 {
+	if total == 0 {
 		r := report.NoEnvelope()
 		out = r.AppendJSON(out)
 	}
-	return append(out, ']')
+	emit(append(out, ']'))
 }
 
-// parsePiece is the most report text ottpay.decode hands to JavaScript at
-// once (see parse in register_js.go).
-const parsePiece = 128 << 10
-
-// pieceLen returns the length of the first piece of b when it is handed
-// to JavaScript in pieces of at most max bytes (max > utf8.UTFMax): all of
-// b when it fits, else the most that ends at a character boundary, so
-// that the pieces of UTF-8 text are UTF-8 text and decode as b would.
-func pieceLen(b []byte, max int) int {
-	if len(b) <= max {
-		return len(b)
-	}
-	for n := max; n > max-utf8.UTFMax; n-- {
-		if b[n]&0xC0 != 0x80 { // not a continuation byte
-			return n
-		}
-	}
-	// Four continuation bytes in a row: not UTF-8, but no sequence spans
-	// the last three of them and the one after.
-	return max
-}
+// parsePiece is about the most report text ottpay.decode hands to
+// JavaScript at once (see parseArrays in register_js.go): its UTF-16
+// string, at most twice as long, stays under the 128 KiB above which V8
+// allocates a string in the old generation.
+const parsePiece = 48 << 10
 
 // parseKeys reads decode's keys argument; the string is an error message.
 func parseKeys(keys []byte) (report.Keys, string) {

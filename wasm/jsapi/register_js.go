@@ -32,7 +32,7 @@ func decode(_ js.Value, args []js.Value) (result any) {
 	if msg != "" {
 		return parse(ErrorReports(msg))
 	}
-	return parse(DecodeJSON(textBytes(args[0]), keys))
+	return parseArrays(textBytes(args[0]), keys)
 }
 
 // textBytes reads a JavaScript string as UTF-8 through
@@ -158,22 +158,26 @@ func stringify(v js.Value) (s string, ok bool) {
 }
 
 // parse is JSON.parse of text the package made: always valid JSON. The
-// text goes to JavaScript without a copy in Go (b is not used after), in
-// pieces of at most parsePiece bytes joined in JavaScript: Chromium's
-// TextDecoder, which turns Go strings into JavaScript ones, takes more
-// than ten times as long over megabytes at once as over the same bytes in
-// pieces of a few hundred kilobytes.
+// text goes to JavaScript without a copy in Go: b is not used after.
 func parse(b []byte) js.Value {
-	if len(b) <= parsePiece {
-		return js.Global().Get("JSON").Call("parse", unsafe.String(unsafe.SliceData(b), len(b)))
-	}
-	parts := js.Global().Get("Array").New()
-	for len(b) > 0 {
-		n := pieceLen(b, parsePiece)
-		parts.Call("push", unsafe.String(unsafe.SliceData(b), n))
-		b = b[n:]
-	}
-	return js.Global().Get("JSON").Call("parse", parts.Call("join", ""))
+	return js.Global().Get("JSON").Call("parse", unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
+// parseArrays decodes text with keys (JSON text) and returns the array of
+// reports. The reports cross to JavaScript in arrays of about parsePiece
+// bytes of JSON (see decodeArrays), parsed one by one and gathered into
+// one array: Chromium's TextDecoder, which turns Go strings into
+// JavaScript ones, takes over ten times as long on megabytes at once as
+// on the same bytes in pieces of a few tens of kilobytes, and strings that
+// small are collected young, where one of megabytes burdens the old
+// generation's collector.
+func parseArrays(text, keys []byte) js.Value {
+	out := js.Global().Get("Array").New()
+	push := out.Get("push")
+	decodeArrays(text, keys, parsePiece, func(b []byte) {
+		push.Call("apply", out, parse(b))
+	})
+	return out
 }
 
 func typeName(v js.Value) string {
