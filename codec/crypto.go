@@ -68,17 +68,26 @@ func encryptToBase64(k *[16]byte, plaintext []byte) string {
 	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
-// encodeB64 is base64.StdEncoding.Encode, six bytes to eight characters
-// at a time: each 12 bits of input are looked up in b64Pairs, which holds
-// the two characters they encode.
+// encodeB64 is base64.StdEncoding.Encode, twelve bytes to sixteen
+// characters at a time: each 12 bits of input are looked up in b64Pairs,
+// which holds the two characters they encode. Each step reads fourteen
+// bytes (two overlapping eight-byte words) and writes sixteen, slices of
+// those sizes taken first so that the loop has no bounds checks.
 func encodeB64(dst, src []byte) {
 	si, di := 0, 0
-	for si+8 <= len(src) && di+8 <= len(dst) {
-		v := binary.BigEndian.Uint64(src[si:]) // the top six bytes are used
-		binary.LittleEndian.PutUint64(dst[di:], uint64(b64Pairs[v>>52])|uint64(b64Pairs[v>>40&0xfff])<<16|
-			uint64(b64Pairs[v>>28&0xfff])<<32|uint64(b64Pairs[v>>16&0xfff])<<48)
-		si += 6
-		di += 8
+	if len(src) >= 14 && len(dst) >= base64.StdEncoding.EncodedLen(len(src)) {
+		for n := (len(src) - 2) / 12; n > 0; n-- {
+			s := src[si : si+14]
+			d := dst[di : di+16]
+			v := binary.BigEndian.Uint64(s) // the top six bytes are used
+			w := binary.BigEndian.Uint64(s[6:])
+			binary.LittleEndian.PutUint64(d, uint64(b64Pairs[v>>52])|uint64(b64Pairs[v>>40&0xfff])<<16|
+				uint64(b64Pairs[v>>28&0xfff])<<32|uint64(b64Pairs[v>>16&0xfff])<<48)
+			binary.LittleEndian.PutUint64(d[8:], uint64(b64Pairs[w>>52])|uint64(b64Pairs[w>>40&0xfff])<<16|
+				uint64(b64Pairs[w>>28&0xfff])<<32|uint64(b64Pairs[w>>16&0xfff])<<48)
+			si += 12
+			di += 16
+		}
 	}
 	base64.StdEncoding.Encode(dst[di:], src[si:])
 }

@@ -283,10 +283,12 @@ func TestResultHasNoTypedNil(t *testing.T) {
 
 // FuzzValidUTF8 checks the UTF-8 check and the strict string writer, which
 // skip ASCII a word and Chinese text two characters at a time, against
-// unicode/utf8 and the lenient writer.
+// unicode/utf8 and the lenient writer, and PlainASCII, which reads four
+// words at a time, against a rune-by-rune check.
 func FuzzValidUTF8(f *testing.F) {
 	for _, s := range []string{"", "abc", "中文中文中文中文x", "枫糖浆 500ml，分事样政使几指的起么", "中文\xe4\xb8中文中文",
-		"中文中\xed\xa0\x80文中文", "中文中文\xe4\xb8\x41中文", "中\"文\\中\n文中文中文", strings.Repeat("中", 40) + "\xff"} {
+		"中文中\xed\xa0\x80文中文", "中文中文\xe4\xb8\x41中文", "中\"文\\中\n文中文中文", strings.Repeat("中", 40) + "\xff",
+		strings.Repeat("abcdefgh", 5) + "\x1f", strings.Repeat("abcdefgh", 9)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -300,6 +302,10 @@ func FuzzValidUTF8(f *testing.F) {
 		}
 		if lenient := appendQuoted(nil, s); ok && !bytes.Equal(strict, lenient) {
 			t.Fatalf("strict AppendString(%q) = %s, the lenient writer gives %s", s, strict, lenient)
+		}
+		plain := !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x80 })
+		if got := jsontok.PlainASCII(s); got != plain {
+			t.Fatalf("PlainASCII(%q) = %v, want %v", s, got, plain)
 		}
 	})
 }

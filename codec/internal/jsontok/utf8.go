@@ -29,12 +29,18 @@ func stopMask(w uint64) uint64 {
 func strStop(w uint64) bool { return stopMask(w) != 0 }
 
 // PlainASCII reports whether s holds only printable ASCII and DEL (0x20
-// to 0x7f), sixteen bytes at a time.
+// to 0x7f), thirty-two bytes at a time.
 func PlainASCII(s string) bool {
 	i := 0
-	for ; i+16 <= len(s); i += 16 {
-		w, v := load64(s, i), load64(s, i+8)
-		if ((w-lsb*0x20)|w|(v-lsb*0x20)|v)&msb != 0 {
+	for ; i+32 <= len(s); i += 32 {
+		t := s[i : i+32]
+		a, b, c, d := load64(t, 0), load64(t, 8), load64(t, 16), load64(t, 24)
+		if ((a-lsb*0x20)|a|(b-lsb*0x20)|b|(c-lsb*0x20)|c|(d-lsb*0x20)|d)&msb != 0 {
+			return false
+		}
+	}
+	for ; i+8 <= len(s); i += 8 {
+		if w := load64(s, i); ((w-lsb*0x20)|w)&msb != 0 {
 			return false
 		}
 	}
