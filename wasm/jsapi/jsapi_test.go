@@ -268,6 +268,27 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err := json.Unmarshal(out, &rs); err != nil || len(rs) == 0 {
 			t.Fatalf("output is not a non-empty array of reports: %v\n%s", err, out)
 		}
+		// Handed over in arrays (as ottpay.decode does), the reports are
+		// the same, in the same order.
+		var joined []json.RawMessage
+		decodeArrays([]byte(text), []byte(keys), 1+len(text)%300, func(b []byte) {
+			var part []json.RawMessage
+			if err := json.Unmarshal(b, &part); err != nil || len(part) == 0 {
+				t.Fatalf("an array handed over is not a non-empty array of reports: %v\n%s", err, b)
+			}
+			for _, r := range part {
+				joined = append(joined, append(json.RawMessage(nil), r...))
+			}
+		})
+		var all []json.RawMessage
+		if err := json.Unmarshal(out, &all); err != nil || len(all) != len(joined) {
+			t.Fatalf("%d reports in the arrays, %d in DecodeJSON's", len(joined), len(all))
+		}
+		for i := range all {
+			if !bytes.Equal(all[i], joined[i]) {
+				t.Fatalf("report %d differs in the arrays:\n%s\nDecodeJSON's:\n%s", i, joined[i], all[i])
+			}
+		}
 	})
 }
 
