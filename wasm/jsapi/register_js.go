@@ -37,37 +37,44 @@ func decode(_ js.Value, args []js.Value) (result any) {
 
 // textBytes reads a JavaScript string as UTF-8 through
 // TextEncoder.encodeInto, which Chromium runs several times faster than
-// the plain conversion on texts of megabytes. It writes straight into the
-// Go slice (see goBytes); when that is not possible, into a JavaScript
-// array copied to Go after.
+// the plain conversion on texts of megabytes. Text that is all ASCII, as
+// logs of envelopes mostly are, is written straight into a Go slice of
+// one byte a character (see goBytes); other text, or when that is not
+// possible, into a JavaScript array with room for the longest encoding,
+// copied to Go after.
 func textBytes(v js.Value) []byte {
 	n := js.Global().Get("String").New(v).Get("length").Int() // Length and Get panic on a string
 	if n == 0 {
 		return []byte{}
 	}
 	enc := js.Global().Get("TextEncoder").New()
-	// First room for ASCII, one byte a character, then for the longest
-	// encoding: three bytes for each UTF-16 code unit.
-	for _, size := range []int{n, 3 * n} {
-		buf := make([]byte, size)
-		// encodeInto never writes 0xFF: if buf[0] still holds it after
-		// a write, the write went elsewhere.
-		buf[0] = 0xFF
-		view, ok := goBytes(buf)
-		if !ok {
-			break
-		}
-		res := enc.Call("encodeInto", v, view)
-		written := res.Get("written").Int()
-		if res.Get("read").Int() == n && written > 0 && buf[0] != 0xFF {
-			return buf[:written]
+	buf := make([]byte, n)
+	// encodeInto never writes 0xFF: if buf[0] still holds it after a
+	// write, the write went elsewhere.
+	buf[0] = 0xFF
+	if view, ok := goBytes(buf); ok {
+		read, written, ok := encodeInto(enc, v, view)
+		if ok && read == n && written == n && buf[0] != 0xFF {
+			return buf
 		}
 	}
-	buf := js.Global().Get("Uint8Array").New(3 * n)
-	res := enc.Call("encodeInto", v, buf)
+	arr := js.Global().Get("Uint8Array").New(3 * n)
+	res := enc.Call("encodeInto", v, arr)
 	out := make([]byte, res.Get("written").Int())
-	js.CopyBytesToGo(out, buf)
+	js.CopyBytesToGo(out, arr)
 	return out
+}
+
+// encodeInto is enc.encodeInto(s, view); ok is false when it throws, as
+// it does on a view of memory that has grown since it was made.
+func encodeInto(enc, s, view js.Value) (read, written int, ok bool) {
+	defer func() {
+		if recover() != nil {
+			read, written, ok = 0, 0, false
+		}
+	}()
+	res := enc.Call("encodeInto", s, view)
+	return res.Get("read").Int(), res.Get("written").Int(), true
 }
 
 // goBytes returns a Uint8Array over the WebAssembly memory that holds b,
