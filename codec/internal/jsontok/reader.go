@@ -391,18 +391,20 @@ func IsNumber(s string) bool { return s != "" && NumberLen(s) == len(s) }
 func (r *Reader) String() (string, *Error) {
 	s := r.S
 	start := r.I + 1
-	// Long plain ASCII strings, such as the Base64 of the data member, are
-	// found with the vectorised IndexByte and checked a word at a time.
-	if len(s)-start >= 128 {
-		if q := strings.IndexByte(s[start:], '"'); q >= 64 {
-			seg := s[start : start+q]
-			if strings.IndexByte(seg, '\\') < 0 && PlainASCII(seg) {
-				r.I = start + q + 1
-				return seg, nil
+	j, bad, long := validRun(s, start, true)
+	if long {
+		// Long plain ASCII strings, such as the Base64 of the data
+		// member, are read to their end with the vectorised IndexByte
+		// and checked four words at a time; once a string, so that the
+		// reading stays linear.
+		if q := strings.IndexByte(s[j:], '"'); q >= 0 {
+			if seg := s[j : j+q]; strings.IndexByte(seg, '\\') < 0 && PlainASCII(seg) {
+				r.I = j + q + 1
+				return s[start : j+q], nil
 			}
 		}
+		j, bad, _ = validRun(s, j, false)
 	}
-	j, bad := validRun(s, start)
 	if !bad && j < len(s) && s[j] == '"' {
 		r.I = j + 1
 		return s[start:j], nil
@@ -457,7 +459,7 @@ func (r *Reader) String() (string, *Error) {
 			}
 		}
 		run := j
-		j, bad = validRun(s, j)
+		j, bad, _ = validRun(s, j, false)
 		buf = append(buf, s[run:j]...)
 	}
 	r.I = len(s)
@@ -466,23 +468,30 @@ func (r *Reader) String() (string, *Error) {
 
 // validRun returns the end of the run of valid string content from s[j]:
 // the offset of the next '"', '\', control character or the end of s, or
-// of an invalid UTF-8 byte, with bad set.
-func validRun(s string, j int) (int, bool) {
+// of an invalid UTF-8 byte, with bad set. With probe, it stops early, with
+// long set, after 64 bytes of plain ASCII in a row.
+func validRun(s string, j int, probe bool) (end int, bad, long bool) {
+	clean := 0 // words of plain ASCII in a row
 	for j < len(s) {
 		if j+8 <= len(s) {
 			// Plain ASCII eight bytes at a time, then straight to the
 			// first byte that needs a look.
+			if probe && clean == 8 {
+				return j, false, true
+			}
 			w := load64(s, j)
 			m := stopMask(w) | w&msb
 			if m == 0 {
 				j += 8
+				clean++
 				continue
 			}
+			clean = 0
 			j += bits.TrailingZeros64(m) >> 3
 		}
 		c := s[j]
 		if c == '"' || c == '\\' || c < 0x20 {
-			return j, false
+			return j, false, false
 		}
 		if c >= utf8.RuneSelf {
 			if cjk3(s, j) {
@@ -491,14 +500,14 @@ func validRun(s string, j int) (int, bool) {
 			}
 			n := utf8Len(s, j)
 			if n == 0 {
-				return j, true
+				return j, true, false
 			}
 			j += n
 			continue
 		}
 		j++
 	}
-	return j, false
+	return j, false, false
 }
 
 // Escape decoding results.
