@@ -112,6 +112,21 @@ type server struct {
 
 	mu       sync.Mutex
 	requests []recorded
+	held     chan struct{} // while open, requests for app.wasm wait (HoldApp)
+}
+
+// HoldApp makes requests for app.wasm wait until release is called (or t
+// ends), so that a test can use the page the server pre-rendered before
+// the app starts.
+func (s *server) HoldApp(t testing.TB) (release func()) {
+	held := make(chan struct{})
+	s.mu.Lock()
+	s.held = held
+	s.mu.Unlock()
+	var once sync.Once
+	release = func() { once.Do(func() { close(held) }) }
+	t.Cleanup(release)
+	return release
 }
 
 // recorded is one request as it reached the origin.
@@ -171,7 +186,15 @@ func startServerAt(t testing.TB, root string) *server {
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 		s.mu.Lock()
 		s.requests = append(s.requests, recorded{r.Method, r.URL.String(), r.Header.Clone(), string(body)})
+		held := s.held
 		s.mu.Unlock()
+		if held != nil && strings.HasSuffix(r.URL.Path, "/web/app.wasm") {
+			select {
+			case <-held:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		rp.ServeHTTP(w, r)
 	})}
 	go s.proxy.Serve(s.ln)

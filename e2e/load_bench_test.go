@@ -19,8 +19,16 @@ import (
 // usableScript records, in window.__usable, the time from navigation start
 // (performance.now) at which the Decode page became usable: the Go program
 // has mounted the page (go-app removed its loader) and the key vault has
-// been read.
+// been read; and in window.__paint the page's first contentful paint, as
+// Chromium reports it.
 const usableScript = `(() => {
+	new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) {
+			if (e.name === "first-contentful-paint" && window.__paint === undefined) {
+				window.__paint = e.startTime;
+			}
+		}
+	}).observe({type: "paint", buffered: true});
 	const check = () => {
 		if (window.__usable !== undefined) { return; }
 		if (document.getElementById("app-wasm-loader") === null &&
@@ -44,31 +52,33 @@ type wasmTransfer struct {
 	bytes    float64 // encoded (transferred) body and headers
 }
 
-// measureLoad navigates to url and returns the time from navigation start
-// to the Decode page being usable, as the page measures it.
-func measureLoad(b *testing.B, br *browser, url string) time.Duration {
+// measureLoad navigates to url and returns the times from navigation start
+// to the Decode page being usable and to its first paint, as the page
+// measures them.
+func measureLoad(b *testing.B, br *browser, url string) (usable, paint time.Duration) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(br.ctx, 60*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(url),
-		poll(`window.__usable !== undefined`, "the Decode page to become usable"),
+		poll(`window.__usable !== undefined && window.__paint !== undefined`, "the Decode page to be painted and usable"),
 	); err != nil {
 		b.Fatal(err)
 	}
-	ms, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__usable`))
+	ms, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[window.__usable, window.__paint]`))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return time.Duration(ms * float64(time.Millisecond))
+	return time.Duration(ms[0] * float64(time.Millisecond)), time.Duration(ms[1] * float64(time.Millisecond))
 }
 
 // loadSubject is one program BenchmarkLoad serves and measures.
 type loadSubject struct {
-	metric       string // prefix of its metrics: "" for the workbench
-	root         string // directory holding its web/
-	srv          *server
-	colds, warms []time.Duration
+	metric                string // prefix of its metrics: "" for the workbench
+	root                  string // directory holding its web/
+	srv                   *server
+	colds, warms          []time.Duration // to usable
+	coldPaint, warmPaints []time.Duration // to first paint
 }
 
 // BenchmarkLoad measures the workbench in headless Chromium on loopback:
@@ -107,7 +117,8 @@ func BenchmarkLoad(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			s.colds = append(s.colds, measureLoad(b, br, s.srv.URL+"/"))
+			usable, paint := measureLoad(b, br, s.srv.URL+"/")
+			s.colds, s.coldPaint = append(s.colds, usable), append(s.coldPaint, paint)
 			b.StopTimer()
 			// A return visit: the service worker has installed and the
 			// browser has kept the compiled code, as while the user
@@ -115,7 +126,8 @@ func BenchmarkLoad(b *testing.B) {
 			br.run(b, "service worker", eval(`navigator.serviceWorker.ready.then(r => !!r.active)`))
 			for k := 0; k < 4; k++ {
 				time.Sleep(idleBeforeWarm)
-				s.warms = append(s.warms, measureLoad(b, br, s.srv.URL+"/"))
+				usable, paint := measureLoad(b, br, s.srv.URL+"/")
+				s.warms, s.warmPaints = append(s.warms, usable), append(s.warmPaints, paint)
 			}
 			br.Close()
 			b.StartTimer()
@@ -128,9 +140,16 @@ func BenchmarkLoad(b *testing.B) {
 				b.ReportMetric(float64(info.Size())/1e6, s.metric+f.unit)
 			}
 		}
-		b.Logf("%scold loads %v; warm loads %v", s.metric, s.colds, s.warms)
+		b.Logf("%scold loads %v (first paint %v); warm loads %v (first paint %v)", s.metric, s.colds, s.coldPaint, s.warms, s.warmPaints)
 		b.ReportMetric(median(s.colds), s.metric+"cold-ms")
 		b.ReportMetric(median(s.warms), s.metric+"warm-ms")
+		b.ReportMetric(median(s.coldPaint), s.metric+"cold-paint-ms")
+		b.ReportMetric(median(s.warmPaints), s.metric+"warm-paint-ms")
+	}
+	// The targets, as ratios to the go-app floor loaded in the same rounds.
+	if wb, floor := subjects[0], subjects[1]; median(floor.colds) > 0 && median(floor.warms) > 0 {
+		b.ReportMetric(median(wb.colds)/median(floor.colds), "cold-x-go-app")
+		b.ReportMetric(median(wb.warms)/median(floor.warms), "warm-x-go-app")
 	}
 	transfer.mu.Lock()
 	b.ReportMetric(transfer.bytes/1e6, "transferred-MB")

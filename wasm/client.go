@@ -10,8 +10,6 @@ import (
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
-// vaultDB is the IndexedDB database that holds the merchant profiles.
-const vaultDB = "ottpay-workbench"
 
 // openStore returns the key vault in the browser's IndexedDB. The database
 // opens in the background while go-app mounts the first page, so that

@@ -41,7 +41,7 @@ func checkZoomable(t *testing.T, name, page string) {
 
 func TestPagesLetPeopleZoomAndSendNoReferrer(t *testing.T) {
 	root, _ := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

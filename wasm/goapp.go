@@ -38,7 +38,8 @@ func (r resources) AppWASM() string { return r.prefix + "/web/app.wasm" }
 
 // newHandler describes the app to go-app: every resource is local, so the
 // service worker can precache all of it and the app works offline.
-func newHandler(version, prefix string) *app.Handler {
+// sandbox puts SandboxEnv in the app's environment.
+func newHandler(version, prefix string, sandbox bool) *app.Handler {
 	cacheable := make([]string, 0, len(ui.Nav))
 	for _, p := range ui.Paths() {
 		if p != "/" {
@@ -46,6 +47,10 @@ func newHandler(version, prefix string) *app.Handler {
 		}
 	}
 	cacheable = append(cacheable, "/web/icon.svg", "/web/boot.js")
+	var env app.Environment
+	if sandbox {
+		env = app.Environment{SandboxEnv: "1"}
+	}
 	return &app.Handler{
 		Name:        "OTT Pay workbench",
 		ShortName:   "OTT Pay",
@@ -71,7 +76,18 @@ func newHandler(version, prefix string) *app.Handler {
 		// Keep addresses out of Referer headers on hosts that send no
 		// Referrer-Policy.
 		RawHeaders: []string{ReferrerTag, BootScript(prefix, prefix+"/web/app.wasm")},
+		Env:        env,
 	}
+}
+
+// siteVersion is Version, marked when a sandbox is mounted: the app's
+// environment differs with the mode, and a page cached by the service
+// worker in one mode must update when the server restarts in the other.
+func siteVersion(wasm []byte, sandbox bool) string {
+	if sandbox {
+		return Version(wasm) + "-sandbox"
+	}
+	return Version(wasm)
 }
 
 // Version is the app version the service worker compares: a hash of the
@@ -93,7 +109,7 @@ func Version(wasm []byte) string {
 // one would wait for the main thread, which styles and paints the page
 // first.
 func BootScript(prefix, wasmURL string) string {
-	return `<script src="` + prefix + `/web/boot.js" data-wasm="` + wasmURL + `" data-prefix="` + prefix + `"></script>`
+	return `<script src="` + prefix + `/web/boot.js" data-wasm="` + wasmURL + `" data-prefix="` + prefix + `" data-vault="` + vaultDB + `"></script>`
 }
 
 // PatchAppJS changes go-app's app.js in three ways that make the app

@@ -22,7 +22,7 @@ func TestGoAppStillReadsAsPatched(t *testing.T) {
 			}
 		}
 	}
-	h := newHandler("v1", "")
+	h := newHandler("v1", "", false)
 	appJS, err := goAppFile(h, "/app.js")
 	if err != nil {
 		t.Fatal(err)

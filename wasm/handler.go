@@ -42,8 +42,9 @@ type encoded struct {
 }
 
 // loadSite reads web/app.wasm (and its precompressed forms when they are
-// at least as new) and web/wasm_exec.js from root.
-func loadSite(root, prefix string) (*site, error) {
+// at least as new) and web/wasm_exec.js from root. sandbox tells the app
+// that a sandbox is mounted on its origin (the server's -sandbox).
+func loadSite(root, prefix string, sandbox bool) (*site, error) {
 	prefix = "/" + strings.Trim(prefix, "/")
 	if prefix == "/" {
 		prefix = ""
@@ -70,7 +71,7 @@ func loadSite(root, prefix string) (*site, error) {
 	s := &site{
 		root:     root,
 		prefix:   prefix,
-		version:  Version(wasm),
+		version:  siteVersion(wasm, sandbox),
 		wasm:     encoded{body: wasm},
 		files:    http.FileServer(http.Dir(root)),
 		wasmExec: wasmExec,
@@ -95,7 +96,7 @@ func loadSite(root, prefix string) (*site, error) {
 		}
 		*c.dst = &encoded{body: b, encoding: c.encoding}
 	}
-	s.handler = newHandler(s.version, prefix)
+	s.handler = newHandler(s.version, prefix, sandbox)
 	appJS, err := goAppFile(s.handler, "/app.js")
 	if err != nil {
 		return nil, err

@@ -25,6 +25,17 @@ import (
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
+// vaultDB is the IndexedDB database that holds the merchant profiles.
+// web/boot.js opens it too, early (see BootScript).
+const vaultDB = "ottpay-workbench"
+
+// SandboxEnv is the variable of go-app's environment (app.Getenv in the
+// browser) that is "1" when the server mounts a sandbox on the
+// workbench's origin. Only then does the app ask the origin for one
+// (GET /_sandbox/healthz): any other start asks nothing and waits for
+// nothing.
+const SandboxEnv = "OTTPAY_SANDBOX"
+
 func main() {
 	register(&ui.Env{Store: openStore(), Sandbox: detectSandbox()})
 	// window.ottpay, for page scripts and the console (a no-op natively).

@@ -14,13 +14,18 @@ import (
 // detectTimeout bounds the sandbox check at start: the page waits for it.
 const detectTimeout = 2 * time.Second
 
-// detectSandbox asks the page's origin whether a sandbox is served with
-// the workbench (GET /_sandbox/healthz answering with the sandbox's
-// header), and returns a client for it, or nil. A sandbox is mounted at
-// the root of the workbench's own server: a deployment under a path
-// prefix (a static host) is never checked, and the service worker caches
-// no sandbox address, so an offline page finds none.
+// detectSandbox returns a client for the sandbox served with the
+// workbench, or nil. Only a server started with -sandbox says there is
+// one (SandboxEnv in the app's environment); the app then checks that
+// the origin answers as a sandbox (GET /_sandbox/healthz with the
+// sandbox's header) before showing it, since a page kept by the service
+// worker may outlive the server that served it. Every other start asks
+// nothing: the check is a network round trip the page would wait for.
+// A static website (any path prefix) never has a sandbox.
 func detectSandbox() *ui.SandboxClient {
+	if app.Getenv(SandboxEnv) != "1" {
+		return nil
+	}
 	if p := strings.Trim(app.Getenv("GOAPP_ROOT_PREFIX"), "/"); p != "" {
 		return nil
 	}

@@ -19,7 +19,7 @@ import (
 // the workbench's Content-Security-Policy.
 func TestSandboxMountedBesideTheWorkbench(t *testing.T) {
 	root, _ := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestSandboxMountedBesideTheWorkbench(t *testing.T) {
 // reach the network, and an offline page finds no sandbox.
 func TestServiceWorkerCachesNoSandboxPath(t *testing.T) {
 	root, _ := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,5 +111,33 @@ func TestSandboxFlagsRefuseWhatCannotWork(t *testing.T) {
 		if status != 2 || !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("%v: status %d, stderr %q; want 2 and %q", c.args, status, stderr.String(), c.want)
 		}
+	}
+}
+
+// The app learns from the server whether a sandbox is mounted, through
+// go-app's environment in app.js: served alone, the app carries no
+// SandboxEnv (and so asks the origin nothing at start); with -sandbox it
+// carries SandboxEnv=1, under another version, so that a page the
+// service worker kept from one mode updates when the server restarts in
+// the other.
+func TestAppIsToldWhetherASandboxIsMounted(t *testing.T) {
+	root, _ := fakeRoot(t)
+	alone, err := loadSite(root, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := loadSite(root, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag := `"` + SandboxEnv + `":"1"`
+	if strings.Contains(string(alone.appJS), SandboxEnv) {
+		t.Errorf("served alone, app.js names %s", SandboxEnv)
+	}
+	if !strings.Contains(string(with.appJS), flag) {
+		t.Errorf("with -sandbox, app.js lacks %s in the app's environment", flag)
+	}
+	if alone.version == with.version {
+		t.Errorf("both modes have version %q: a cached page would not update when the mode changes", alone.version)
 	}
 }

@@ -61,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	s, err := loadSite(*root, *prefix)
+	s, err := loadSite(*root, *prefix, *sbx.on)
 	if err != nil {
 		fmt.Fprintln(stderr, "wasm:", err)
 		return 1

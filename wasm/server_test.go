@@ -78,7 +78,7 @@ func body(t *testing.T, r *http.Response) string {
 
 func TestWasmIsServedPrecompressed(t *testing.T) {
 	root, wasm := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestStaleCompressedWasmIsIgnored(t *testing.T) {
 	root, wasm := fakeRoot(t)
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(filepath.Join(root, "web", "app.wasm.br"), old, old)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestStaleCompressedWasmIsIgnored(t *testing.T) {
 }
 
 func TestMissingWasmSaysHowToBuildIt(t *testing.T) {
-	_, err := loadSite(t.TempDir(), "")
+	_, err := loadSite(t.TempDir(), "", false)
 	if err == nil || !strings.Contains(err.Error(), "./build.sh wasm") {
 		t.Errorf("error %v does not say how to build the app", err)
 	}
@@ -150,7 +150,7 @@ var (
 
 func TestPagesCarryTheContentSecurityPolicyAndOnlyLocalResources(t *testing.T) {
 	root, wasm := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestVersionFollowsTheBuiltWasm(t *testing.T) {
 		t.Errorf("versions %q %q", a, b)
 	}
 	root, wasm := fakeRoot(t)
-	s, _ := loadSite(root, "")
+	s, _ := loadSite(root, "", false)
 	if s.version != Version(wasm) || s.handler.Version != s.version {
 		t.Errorf("site version %q, handler %q, want %q", s.version, s.handler.Version, Version(wasm))
 	}
@@ -263,7 +263,7 @@ func TestStaticWebsiteUnderASubPath(t *testing.T) {
 // service worker only after the app runs.
 func TestAppJSUsesTheEarlyCompileAndRegistersTheWorkerAfter(t *testing.T) {
 	root, _ := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,21 +292,21 @@ func TestAppJSUsesTheEarlyCompileAndRegistersTheWorkerAfter(t *testing.T) {
 // and the service worker keeps boot.js for offline use.
 func TestPagesStartTheEarlyCompile(t *testing.T) {
 	root, _ := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range ui.Paths() {
 		page := body(t, get(t, s, p))
 		head, _, _ := strings.Cut(page, "</head>")
-		if !strings.Contains(head, `<script src="/web/boot.js" data-wasm="/web/app.wasm" data-prefix=""></script>`) {
+		if !strings.Contains(head, `<script src="/web/boot.js" data-wasm="/web/app.wasm" data-prefix="" data-vault="ottpay-workbench"></script>`) {
 			t.Errorf("page %s does not start web/boot.js from its head", p)
 		}
 	}
 	if !strings.Contains(body(t, get(t, s, "/app-worker.js")), `"/web/boot.js"`) {
 		t.Error("app-worker.js does not precache /web/boot.js")
 	}
-	if got := BootScript("/ottpay", "/ottpay/web/app.wasm"); got != `<script src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm" data-prefix="/ottpay"></script>` {
+	if got := BootScript("/ottpay", "/ottpay/web/app.wasm"); got != `<script src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm" data-prefix="/ottpay" data-vault="ottpay-workbench"></script>` {
 		t.Errorf("BootScript under /ottpay = %s", got)
 	}
 }
@@ -316,7 +316,7 @@ func TestPagesStartTheEarlyCompile(t *testing.T) {
 // Go installation.
 func TestWasmExecIsTheOneBesideTheApp(t *testing.T) {
 	root, _ := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +345,7 @@ func TestWasmExecIsTheOneBesideTheApp(t *testing.T) {
 	}
 
 	os.Remove(filepath.Join(root, "web", "wasm_exec.js"))
-	if _, err := loadSite(root, ""); err == nil || !strings.Contains(err.Error(), "./build.sh wasm") {
+	if _, err := loadSite(root, "", false); err == nil || !strings.Contains(err.Error(), "./build.sh wasm") {
 		t.Errorf("without web/wasm_exec.js: %v, want the command that writes it", err)
 	}
 }
@@ -385,7 +385,7 @@ func TestBatchPageIsRoutedListedAndPrecached(t *testing.T) {
 		t.Error("adding the Batch page twice lists it twice")
 	}
 	root, _ := fakeRoot(t)
-	s, err := loadSite(root, "")
+	s, err := loadSite(root, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

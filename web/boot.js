@@ -1,5 +1,5 @@
 // boot.js runs first in every page's head, as a plain script (the page's
-// Content-Security-Policy allows no inline script). It does three things.
+// Content-Security-Policy allows no inline script). It does five things.
 //
 // 1. It refuses to run the workbench inside another page's frame. A server
 //    says so with frame-ancestors, but a static host may send no headers,
@@ -20,6 +20,23 @@
 //    app.js through window.ottpayWasmModule, a promise of the compiled
 //    WebAssembly.Module. app.js falls back to its own fetch if the promise
 //    is missing or fails.
+//
+// 4. It opens the key vault's IndexedDB database (data-vault) at once, so
+//    that the browser loads (or, on a first visit, creates) the origin's
+//    database storage while app.wasm downloads and compiles, instead of
+//    after the app has started. It opens the database at whatever version
+//    it has, creating nothing in it: the app opens it again at its own
+//    version and creates or upgrades the stores itself. This connection
+//    closes as soon as the app asks for a version change, and a little
+//    later in any case.
+//
+// 5. It keeps what is typed or pasted into the page before the app has
+//    started. The page is drawn from the server's pre-rendering, so it can
+//    be used at once; when the app starts, go-app draws the page anew and
+//    the pre-rendered fields go. For the fields marked data-early="keep"
+//    (the Decode page's text and key), window.ottpayTakeEarlyInput() gives
+//    the app, once, the text of each field typed into ({id: value}) and
+//    the id of the field that had the focus, so the app can put both back.
 (() => {
   const script = document.currentScript;
 
@@ -57,14 +74,46 @@
   }
 
   const url = script && script.dataset.wasm;
-  if (!url || !WebAssembly.compileStreaming) {
-    return;
+  if (url && WebAssembly.compileStreaming && new URLSearchParams(location.search).get("wasm") !== "false") {
+    const module = WebAssembly.compileStreaming(fetch(url));
+    // app.js reports a failure (by falling back); keep it out of the console.
+    module.catch(() => {});
+    window.ottpayWasmModule = module;
   }
-  if (new URLSearchParams(location.search).get("wasm") === "false") {
-    return;
+
+  const vault = script && script.dataset.vault;
+  if (vault) {
+    try {
+      const open = indexedDB.open(vault);
+      open.onsuccess = () => {
+        const db = open.result;
+        db.onversionchange = () => db.close();
+        setTimeout(() => db.close(), 10000);
+      };
+      // The app opens the vault itself and says what is wrong, if anything.
+      open.onerror = (e) => e.preventDefault();
+    } catch (e) {
+      // No IndexedDB here (a private window of some browsers): the same.
+    }
   }
-  const module = WebAssembly.compileStreaming(fetch(url));
-  // app.js reports a failure (by falling back); keep it out of the console.
-  module.catch(() => {});
-  window.ottpayWasmModule = module;
+
+  const typed = {};
+  let focused = "";
+  const keep = (e) => {
+    const el = e.target;
+    if (el && el.id && el.dataset && el.dataset.early === "keep") {
+      typed[el.id] = el.value;
+    }
+  };
+  const focus = (e) => {
+    focused = (e.target && e.target.id) || "";
+  };
+  document.addEventListener("input", keep, true);
+  document.addEventListener("focusin", focus, true);
+  window.ottpayTakeEarlyInput = () => {
+    document.removeEventListener("input", keep, true);
+    document.removeEventListener("focusin", focus, true);
+    window.ottpayTakeEarlyInput = () => null;
+    return {fields: typed, focused: focused};
+  };
 })();

@@ -67,6 +67,7 @@ func TestDecodePageDecodesTheLinkFragmentWithTheVaultKey(t *testing.T) {
 		ID("paste").Class("paste").Rows(10).
 		Placeholder("Paste here: a body, an HTTP dump, a curl command, log lines…").
 		Spellcheck(false).AutoFocus(true).Aria("label", "Text to decode").
+		DataSet("early", "keep").
 		Text(text).OnInput(func(app.Context, app.Event) {}))
 	// The card: head (title, badge), rule, meta, key note, fields, actions.
 	card := mainPath(4, 0)

@@ -52,8 +52,51 @@ type Decode struct {
 // OnMount loads the vault's profiles.
 func (c *Decode) OnMount(ctx app.Context) {
 	c.update = ctx.AppUpdateAvailable()
+	c.takeEarlyInput()
 	c.loadProfiles(ctx)
 	c.lock.mount(ctx, c.env, c.loadProfiles)
+}
+
+// takeEarlyInput puts back what was typed or pasted into the page the
+// server pre-rendered, before the app started: go-app has just drawn the
+// page anew, without it. web/boot.js kept the text of the fields marked
+// data-early="keep" and which field had the focus; the text is decoded
+// once the vault's keys are loaded, and the focus and caret go back to
+// the field the user was typing in. Text already in the fields (a share
+// link's) is left as it is.
+func (c *Decode) takeEarlyInput() {
+	if !app.IsClient {
+		return
+	}
+	take := app.Window().Get("ottpayTakeEarlyInput")
+	if take.Type() != app.TypeFunction {
+		return
+	}
+	early := take.Invoke()
+	if !early.Truthy() {
+		return
+	}
+	fields := early.Get("fields")
+	for _, f := range []struct {
+		id    string
+		model *string
+	}{{"paste", &c.text}, {"typed-key", &c.typedKey}} {
+		if v := fields.Get(f.id); v.Type() == app.TypeString && *f.model == "" {
+			*f.model = v.String()
+			setFieldValue(*f.model, f.id)
+		}
+	}
+	if id := early.Get("focused"); id.Type() == app.TypeString && (id.String() == "paste" || id.String() == "typed-key") {
+		doc := app.Window().Get("document")
+		field := doc.Call("getElementById", id.String())
+		if active := doc.Get("activeElement"); field.Truthy() && (!active.Truthy() || active.Equal(doc.Get("body"))) {
+			field.Call("focus")
+			// The caret goes to the end: the length in bytes is at least
+			// the length in UTF-16 units, and the browser clamps it.
+			end := len(field.Get("value").String())
+			field.Call("setSelectionRange", end, end)
+		}
+	}
 }
 
 // OnNav takes the text carried in the URL fragment by a "decode this" or
@@ -240,6 +283,7 @@ func (c *Decode) Render() app.UI {
 			Spellcheck(false).
 			AutoFocus(true).
 			Aria("label", "Text to decode").
+			DataSet("early", "keep"). // kept by web/boot.js until the app starts
 			Text(fieldValue("paste", c.text)).
 			OnInput(c.onText),
 		app.Div().Class("keyline").Body(
@@ -249,6 +293,7 @@ func (c *Decode) Render() app.UI {
 				Attr("autocomplete", "off").
 				Spellcheck(false).
 				Placeholder("leave empty to use the vault").
+				DataSet("early", "keep").
 				OnInput(c.onKey),
 			app.Label().Class("inline").Body(
 				checkbox("show-typed-key", c.showKey).OnChange(func(ctx app.Context, e app.Event) {
