@@ -93,6 +93,7 @@ func openIDB(ctx context.Context, dbName string, opts Options) (backend, meta, e
 		_ = db.Close()
 		return nil, meta{}, err
 	}
+	b.opened, b.openedAt, b.clock = &s, clock(), clock
 	return b, s.meta, nil
 }
 
@@ -139,6 +140,15 @@ func upgrade(db *idb.Database, oldVersion uint) error {
 type idbBackend struct {
 	db *idb.Database
 
+	// opened is what the opening read, for the first read right after
+	// it: the pages list the profiles as soon as the vault is open, and
+	// reading the database again a moment later would only make the
+	// first page wait. It is used once, within freshFor of openedAt, and
+	// never after a write.
+	opened   *snapshot
+	openedAt time.Time
+	clock    func() time.Time
+
 	// interrupt, when set (by tests), is asked after each record a write
 	// puts; returning true aborts the transaction there.
 	interrupt func(written int) bool
@@ -147,7 +157,16 @@ type idbBackend struct {
 // errInterrupted is what a write aborted by interrupt returns.
 var errInterrupted = errors.New("the change was interrupted and rolled back")
 
+// freshFor is how long what the opening read stands for the first read.
+const freshFor = time.Second
+
 func (b *idbBackend) read(ctx context.Context) (snapshot, error) {
+	if s := b.opened; s != nil {
+		b.opened = nil
+		if age := b.clock().Sub(b.openedAt); age >= 0 && age < freshFor {
+			return *s, nil
+		}
+	}
 	txn, err := b.db.Transaction(idb.TransactionReadOnly, storeRecords, storeMeta)
 	if err != nil {
 		return snapshot{}, storageErr(err)
@@ -215,6 +234,7 @@ func readMeta(ctx context.Context, txn *idb.Transaction) (meta, error) {
 }
 
 func (b *idbBackend) write(ctx context.Context, w batch) error {
+	b.opened = nil
 	metaText, err := encodeMeta(w.meta)
 	if err != nil {
 		return err

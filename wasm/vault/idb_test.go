@@ -544,3 +544,47 @@ func TestIndexedDBDefaultKeyDerivation(t *testing.T) {
 	}
 	sameProfiles(t, list, ps)
 }
+
+// The first read right after the vault opens is what the opening read:
+// the pages list the profiles at once, and the database is not read twice
+// in a row for them. That read stands for at most freshFor, and for one
+// read only; any later read, and any read after a write, reads the
+// database again.
+func TestIndexedDBFirstListRightAfterOpeningUsesTheOpeningRead(t *testing.T) {
+	ctx := context.Background()
+	name := testDB(t)
+	c := newFakeClock()
+	writer := openTest(t, name, testOptions(c))
+	samples := sampleProfiles()
+	before := putAll(t, writer, samples[:1])
+
+	reader := openTest(t, name, testOptions(c))
+	after := putAll(t, writer, samples[1:2]) // written after reader opened
+	list, err := reader.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameProfiles(t, list, before) // what the opening read
+	list, err = reader.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameProfiles(t, list, append(slices.Clone(before), after...)) // read again
+
+	late := openTest(t, name, testOptions(c))
+	more := putAll(t, writer, samples[2:3])
+	c.Advance(freshFor)
+	list, err = late.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameProfiles(t, list, slices.Concat(before, after, more)) // too old: read again
+
+	written := openTest(t, name, testOptions(c))
+	mine := putAll(t, written, []Profile{{Label: "written here", MerchantID: "CAMB006712", SignKey: "FEDCBA9876543210"}})
+	list, err = written.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameProfiles(t, list, slices.Concat(before, after, more, mine)) // a write came between
+}
