@@ -295,7 +295,7 @@ func checkPage(t *testing.T, res pageResult) {
 	if err := json.Unmarshal(res.NonASCII.Value, &na); err != nil || len(na) != 2 {
 		t.Fatalf("decode of testdata/nonascii.log: %s (%v)", res.NonASCII.Value, err)
 	}
-	for i, want := range []int{8, 300 * 8} {
+	for i, want := range []int{11, 300 * 11} {
 		if !na[i].Same || na[i].Reports != want || !na[i].NonASCII {
 			t.Errorf("decode of testdata/nonascii.log, %d reports: %+v; want the reports DecodeJSON's text parses to, with their text outside ASCII", want, na[i])
 		}

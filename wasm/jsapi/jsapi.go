@@ -66,6 +66,7 @@ func decodeArrays(text, keys []byte, size int, emit func([]byte)) {
 	}
 	out = append(out, '[')
 	n, total := 0, 0 // reports in out, reports in all
+	var tail []byte  // scratch for appendReport
 	for {
 		f, err := sr.Next()
 		if err != nil {
@@ -79,7 +80,7 @@ func decodeArrays(text, keys []byte, size int, emit func([]byte)) {
 			out = append(out, ',')
 		}
 		r := report.Decode(f, k)
-		out = r.AppendJSON(out)
+		out, tail = appendReport(out, &r, tail)
 		n++
 		total++
 	}

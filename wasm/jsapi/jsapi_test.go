@@ -268,6 +268,9 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err := json.Unmarshal(out, &rs); err != nil || len(rs) == 0 {
 			t.Fatalf("output is not a non-empty array of reports: %v\n%s", err, out)
 		}
+		if want := referenceJSON(t, []byte(text), []byte(keys)); !bytes.Equal(out, want) {
+			t.Fatalf("DecodeJSON wrote\n%s\nReport.AppendJSON writes\n%s", out, want)
+		}
 		// Handed over in arrays (as ottpay.decode does), the reports are
 		// the same, in the same order.
 		var joined []json.RawMessage

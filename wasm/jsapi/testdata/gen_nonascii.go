@@ -4,9 +4,10 @@
 // decrypted data, member names, envelope members, warnings and errors hold
 // text outside ASCII (CJK, accented Latin, a character beyond U+FFFF, the
 // line and paragraph separators, C1 controls), between log lines that hold
-// such text too, and one envelope with bytes that are not UTF-8. The tests
-// check that the reports ottpay.decode hands to JavaScript are the same
-// JSON as DecodeJSON's, however their text is spelt.
+// such text too, one envelope with bytes that are not UTF-8, and three
+// whose decrypted text is not in the form codec writes it. The tests check
+// that the reports ottpay.decode hands to JavaScript are the same JSON as
+// the reports' own.
 //
 //	go run ./wasm/jsapi/testdata/gen_nonascii.go wasm/jsapi/testdata
 package main
@@ -32,6 +33,35 @@ func seal(e *codec.Envelope, data, key string, rule codec.Rule) string {
 	if err := e.Seal(o, key, rule); err != nil {
 		panic(err)
 	}
+	b, err := e.MarshalJSON()
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// sealText seals the transaction data as the text given, byte for byte,
+// where Seal encrypts the text codec writes for the object.
+func sealText(e *codec.Envelope, text, key string) string {
+	o, err := codec.ParseObject([]byte(text))
+	if err != nil {
+		panic(err)
+	}
+	rule := codec.RuleStrings
+	for _, m := range o.Members {
+		if m.Value.Kind != codec.KindString {
+			rule = codec.RuleJS
+		}
+	}
+	md5, err := codec.Digest(o, rule)
+	if err != nil {
+		panic(err)
+	}
+	data, err := codec.EncryptData(codec.AESKey(md5, key), []byte(text))
+	if err != nil {
+		panic(err)
+	}
+	e.MD5, e.Data, e.HasMD5, e.HasData = md5, data, true, true
 	b, err := e.MarshalJSON()
 	if err != nil {
 		panic(err)
@@ -68,6 +98,15 @@ func main() {
 	add(`{"rsp_code":"SUCCESS","rsp_msg":"重复","rsp_msg":"dup","merchant_id":"ON00004652","data":"AAAA","md5":"00"}`)
 	// Bytes that are not UTF-8 inside an envelope and around it.
 	add("bad bytes \xff\xfe here " + `{"rsp_code":"SUCC` + "\xc3\x28" + `ESS","rsp_msg":"caf` + "\xe9" + `","merchant_id":"ON00004652","data":"AAAA","md5":"00"}`)
+	// Decrypted texts that are not in the form codec writes them
+	// (JSON.stringify's): whitespace between the tokens, \u escapes of
+	// characters inside and outside ASCII, an escaped slash.
+	add(sealText(&codec.Envelope{Kind: codec.Callback, RspCode: "SUCCESS", RspMsg: "ok", MerchantID: "ON00004652"},
+		"{\n  \"order_id\": \"P-1\",\n  \"remarks\": \"pretty-printed, 枫叶\"\n}", keyA))
+	add(sealText(&codec.Envelope{Kind: codec.Callback, RspCode: "SUCCESS", RspMsg: "ok", MerchantID: "QC00005496"},
+		`{"order_id":"E-1","remarks":"caf\u00e9 \u67ab\u53f6 \ud83d\ude00 a\u2028b \u0001","url":"https:\/\/example.com\/x"}`, keyA))
+	add(sealText(&codec.Envelope{Kind: codec.Callback, RspCode: "SUCCESS", RspMsg: "ok", MerchantID: "BC00013370"},
+		`{"order_id":"N-2","amount":1.50,"list":[1, 2,"x"],"nested":{"a" : "b"}}`, keyB))
 	add("fin — 完")
 	keys := `{"ON00004652":"` + keyA + `","QC00005496":"` + keyA + `","BC00013370":"` + keyB + `"}` + "\n"
 	must(os.WriteFile(filepath.Join(dir, "nonascii.log"), []byte(strings.Join(lines, "\n")+"\n"), 0o644))
