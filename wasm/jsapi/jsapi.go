@@ -66,7 +66,6 @@ func decodeArrays(text, keys []byte, size int, emit func([]byte)) {
 	}
 	out = append(out, '[')
 	n, total := 0, 0 // reports in out, reports in all
-	var tail []byte  // scratch for appendReport
 	for {
 		f, err := sr.Next()
 		if err != nil {
@@ -80,7 +79,7 @@ func decodeArrays(text, keys []byte, size int, emit func([]byte)) {
 			out = append(out, ',')
 		}
 		r := report.Decode(f, k)
-		out, tail = appendReport(out, &r, tail)
+		out = r.AppendJSON(out)
 		n++
 		total++
 	}
