@@ -11,6 +11,10 @@ import (
 
 // BenchmarkDecodeJSONBatch10k is ottpay.decode's Go side on the 10,000
 // callbacks of the peer-bench batch: scan, decrypt, verify, report JSON.
+// It is for profiling, natively or under node (GOOS=js GOARCH=wasm go test
+// -exec "$(go env GOROOT)/lib/wasm/go_js_wasm_exec"); the figure beside
+// crypto-js is the browser's (go test ./wasm/jsapi -run TestBrowser -args
+// -browser.bench).
 func BenchmarkDecodeJSONBatch10k(b *testing.B) {
 	text, err := os.ReadFile(filepath.Join(batchtest.Corpus(b), "batch10k.jsonl"))
 	if err != nil {
