@@ -1,10 +1,33 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
+
+// pollAwait is poll for a script whose value is a promise of a bool.
+func pollAwait(js, what string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for {
+			ok, err := chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)(ctx, t)
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			if ok {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("waiting for %s: %w", what, ctx.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+}
 
 // TestPasteBeforeTheAppStarts uses the Decode page the server pre-rendered
 // while app.wasm is still on its way: the page is there to use (no loader
@@ -70,4 +93,85 @@ func TestPasteBeforeTheAppStarts(t *testing.T) {
 	if key != v.SignKey+"X" {
 		t.Errorf("after one more key press the key field holds %q, want %q", key, v.SignKey+"X")
 	}
+}
+
+// vaultLayout reads, in the page, the version and the store names of the
+// vault's database ("" when there is none).
+const vaultLayout = `indexedDB.databases().then((dbs) => {
+	if (!dbs.some((d) => d.name === "ottpay-workbench")) { return ""; }
+	return new Promise((resolve) => {
+		const open = indexedDB.open("ottpay-workbench");
+		open.onsuccess = () => {
+			const db = open.result;
+			const s = db.version + ":" + Array.from(db.objectStoreNames).sort().join(",");
+			db.close();
+			resolve(s);
+		};
+		open.onerror = () => resolve("error: " + open.error);
+	});
+})`
+
+// TestVaultOpensWhileTheAppLoads checks web/boot.js's early open of the
+// key vault's database. On a first visit it creates the database with the
+// vault's layout while app.wasm is still on its way (so the app finds it
+// ready); a database of the old layout (version 1) is left to the app,
+// which upgrades it and moves its profiles.
+func TestVaultOpensWhileTheAppLoads(t *testing.T) {
+	t.Run("a first visit", func(t *testing.T) {
+		srv := startServer(t)
+		release := srv.HoldApp(t)
+		b := startBrowser(t, t.TempDir(), nil)
+		var layout string
+		b.run(t, "load, app held",
+			chromedp.Navigate(srv.URL+"/"),
+			visible("#paste"),
+			pollAwait(vaultLayout+`.then((s) => s !== "")`, "boot.js to create the vault's database"),
+			store(chromedp.Evaluate[string](vaultLayout, chromedp.EvalAwaitPromise), &layout),
+		)
+		if layout != "2:meta,records" {
+			t.Errorf("before the app started, the vault's database is %q, want version 2 with the stores meta and records", layout)
+		}
+		release()
+		b.run(t, "the app starts", appReady(), visible(`#cards[data-vault="ready"]`))
+	})
+
+	t.Run("an old layout", func(t *testing.T) {
+		srv := startServer(t)
+		dir := t.TempDir()
+		b := startBrowser(t, dir, nil)
+		// Write a version 1 database on the origin, as an old workbench
+		// did, from a page whose app never starts.
+		release := srv.HoldApp(t)
+		b.run(t, "write a version 1 vault",
+			chromedp.Navigate(srv.URL+"/keys?wasm=false"),
+			eval(`new Promise((resolve, reject) => {
+				const del = indexedDB.deleteDatabase("ottpay-workbench");
+				del.onsuccess = () => {
+					const open = indexedDB.open("ottpay-workbench", 1);
+					open.onupgradeneeded = () => open.result.createObjectStore("profiles");
+					open.onsuccess = () => {
+						const db = open.result;
+						const tx = db.transaction("profiles", "readwrite");
+						tx.objectStore("profiles").put({label: "Appendix A", merchant_id: "ON00004652", operator_id: "0000020156", sign_key: "6698851A525C9433"}, "ON00004652");
+						tx.oncomplete = () => { db.close(); resolve(true); };
+						tx.onerror = () => reject(tx.error);
+					};
+					open.onerror = () => reject(open.error);
+				};
+				del.onerror = () => reject(del.error);
+				del.onblocked = () => reject(new Error("delete blocked"));
+			})`),
+		)
+		release()
+		var layout string
+		b.run(t, "the app upgrades it",
+			chromedp.Navigate(srv.URL+"/keys"),
+			appReady(),
+			waitText("#profiles", "Appendix A"),
+			store(chromedp.Evaluate[string](vaultLayout, chromedp.EvalAwaitPromise), &layout),
+		)
+		if layout != "2:meta,profiles,records" {
+			t.Errorf("after the app opened the old vault, its database is %q, want version 2 with meta, profiles (kept) and records", layout)
+		}
+	})
 }

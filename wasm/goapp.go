@@ -22,10 +22,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/wasm/ui"
+	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
 // resources places the go-app files and web/ under a path prefix.
@@ -108,8 +110,14 @@ func Version(wasm []byte) string {
 // (parser-blocking) script on purpose: the script is tiny and an async
 // one would wait for the main thread, which styles and paints the page
 // first.
+//
+// It also opens the key vault's database early, creating it with the
+// layout vault.IndexedDBLayout gives when there is none (data-vault,
+// data-vault-version, data-vault-stores).
 func BootScript(prefix, wasmURL string) string {
-	return `<script src="` + prefix + `/web/boot.js" data-wasm="` + wasmURL + `" data-prefix="` + prefix + `" data-vault="` + vaultDB + `"></script>`
+	version, stores := vault.IndexedDBLayout()
+	return `<script src="` + prefix + `/web/boot.js" data-wasm="` + wasmURL + `" data-prefix="` + prefix +
+		`" data-vault="` + vaultDB + `" data-vault-version="` + strconv.Itoa(version) + `" data-vault-stores="` + strings.Join(stores, " ") + `"></script>`
 }
 
 // PatchAppJS changes go-app's app.js in three ways that make the app

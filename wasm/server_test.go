@@ -299,14 +299,14 @@ func TestPagesStartTheEarlyCompile(t *testing.T) {
 	for _, p := range ui.Paths() {
 		page := body(t, get(t, s, p))
 		head, _, _ := strings.Cut(page, "</head>")
-		if !strings.Contains(head, `<script src="/web/boot.js" data-wasm="/web/app.wasm" data-prefix="" data-vault="ottpay-workbench"></script>`) {
+		if !strings.Contains(head, `<script src="/web/boot.js" data-wasm="/web/app.wasm" data-prefix="" data-vault="ottpay-workbench" data-vault-version="2" data-vault-stores="records meta"></script>`) {
 			t.Errorf("page %s does not start web/boot.js from its head", p)
 		}
 	}
 	if !strings.Contains(body(t, get(t, s, "/app-worker.js")), `"/web/boot.js"`) {
 		t.Error("app-worker.js does not precache /web/boot.js")
 	}
-	if got := BootScript("/ottpay", "/ottpay/web/app.wasm"); got != `<script src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm" data-prefix="/ottpay" data-vault="ottpay-workbench"></script>` {
+	if got := BootScript("/ottpay", "/ottpay/web/app.wasm"); got != `<script src="/ottpay/web/boot.js" data-wasm="/ottpay/web/app.wasm" data-prefix="/ottpay" data-vault="ottpay-workbench" data-vault-version="2" data-vault-stores="records meta"></script>` {
 		t.Errorf("BootScript under /ottpay = %s", got)
 	}
 }

@@ -24,11 +24,13 @@
 // 4. It opens the key vault's IndexedDB database (data-vault) at once, so
 //    that the browser loads (or, on a first visit, creates) the origin's
 //    database storage while app.wasm downloads and compiles, instead of
-//    after the app has started. It opens the database at whatever version
-//    it has, creating nothing in it: the app opens it again at its own
-//    version and creates or upgrades the stores itself. This connection
-//    closes as soon as the app asks for a version change, and a little
-//    later in any case.
+//    after the app has started. Only a database that does not exist yet is
+//    given a layout here: the version and the empty stores the server
+//    names (data-vault-version, data-vault-stores, from the vault
+//    package's IndexedDBLayout). An older layout is left to the app, which
+//    upgrades it and moves what it holds; a newer one fails to open here
+//    and the app says so. This connection closes as soon as the app asks
+//    for a version change, and ten seconds later in any case.
 //
 // 5. It keeps what is typed or pasted into the page before the app has
 //    started. The page is drawn from the server's pre-rendering, so it can
@@ -84,13 +86,27 @@
   const vault = script && script.dataset.vault;
   if (vault) {
     try {
-      const open = indexedDB.open(vault);
+      const version = Number(script.dataset.vaultVersion);
+      const stores = (script.dataset.vaultStores || "").split(" ").filter((s) => s);
+      const open = version > 0 ? indexedDB.open(vault, version) : indexedDB.open(vault);
+      open.onupgradeneeded = (e) => {
+        if (e.oldVersion !== 0) {
+          // An older layout: the app upgrades it (and moves what it
+          // holds) itself. Aborting leaves the database as it was.
+          open.transaction.abort();
+          return;
+        }
+        for (const name of stores) {
+          open.result.createObjectStore(name);
+        }
+      };
       open.onsuccess = () => {
         const db = open.result;
         db.onversionchange = () => db.close();
         setTimeout(() => db.close(), 10000);
       };
-      // The app opens the vault itself and says what is wrong, if anything.
+      // The app opens the vault itself and says what is wrong, if anything
+      // (a newer layout, an older one aborted above, no storage allowed).
       open.onerror = (e) => e.preventDefault();
     } catch (e) {
       // No IndexedDB here (a private window of some browsers): the same.

@@ -12,12 +12,11 @@ import (
 	"github.com/hack-pad/go-indexeddb/idb"
 )
 
-// The object stores (see the package doc for the layouts).
+// The object stores of the old layout (see the package doc for the
+// layouts; the current ones are in record.go).
 const (
-	storeV1      = "profiles" // version 1: merchant_id → {label, merchant_id, operator_id, sign_key}
-	storeRecords = "records"  // version 2: profile ID → record JSON
-	storeMeta    = "meta"     // version 2: metaKey → meta JSON
-	metaKey      = "meta"
+	storeV1 = "profiles" // version 1: merchant_id → {label, merchant_id, operator_id, sign_key}
+	metaKey = "meta"
 )
 
 // Open opens the vault kept in the browser's IndexedDB database dbName,

@@ -13,6 +13,21 @@ import (
 // database version (see the package doc for the history).
 const schemaVersion = 2
 
+// The object stores of the current layout.
+const (
+	storeRecords = "records" // version 2: profile ID → record JSON
+	storeMeta    = "meta"    // version 2: metaKey → meta JSON
+)
+
+// IndexedDBLayout is what a new vault's IndexedDB database is created
+// with: its version and the object stores (empty, with out-of-line keys)
+// of that version. A page script that opens the database before the app
+// does (web/boot.js) creates exactly this when it finds no database, and
+// leaves any existing database to the app, which upgrades it.
+func IndexedDBLayout() (version int, stores []string) {
+	return schemaVersion, []string{storeRecords, storeMeta}
+}
+
 // record is one profile at rest: either Plain (the vault has no
 // passphrase) or Sealed (the JSON of the profile, sealed with the
 // passphrase key and bound to the record ID).
