@@ -1,33 +1,10 @@
 package e2e
 
 import (
-	"context"
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
-
-// pollAwait is poll for a script whose value is a promise of a bool.
-func pollAwait(js, what string) chromedp.Action[chromedp.Void] {
-	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		for {
-			ok, err := chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)(ctx, t)
-			if err != nil {
-				return chromedp.Void{}, err
-			}
-			if ok {
-				return chromedp.Void{}, nil
-			}
-			select {
-			case <-ctx.Done():
-				return chromedp.Void{}, fmt.Errorf("waiting for %s: %w", what, ctx.Err())
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}
-}
 
 // TestPasteBeforeTheAppStarts uses the Decode page the server pre-rendered
 // while app.wasm is still on its way: the page is there to use (no loader
@@ -125,7 +102,7 @@ func TestVaultOpensWhileTheAppLoads(t *testing.T) {
 		b.run(t, "load, app held",
 			chromedp.Navigate(srv.URL+"/"),
 			visible("#paste"),
-			pollAwait(vaultLayout+`.then((s) => s !== "")`, "boot.js to create the vault's database"),
+			poll(vaultLayout+`.then((s) => s !== "")`, "boot.js to create the vault's database"),
 			store(chromedp.Evaluate[string](vaultLayout, chromedp.EvalAwaitPromise), &layout),
 		)
 		if layout != "2:meta,records" {

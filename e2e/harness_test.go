@@ -454,11 +454,12 @@ func visible(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.WaitVisible(css(sel))
 }
 
-// poll evaluates a JavaScript condition every 20ms until it is true.
+// poll evaluates a JavaScript condition (a bool, or a promise of one)
+// every 20ms until it is true.
 func poll(js, what string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		for {
-			ok, err := chromedp.Evaluate[bool](js)(ctx, t)
+			ok, err := chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)(ctx, t)
 			if err != nil {
 				return chromedp.Void{}, err
 			}

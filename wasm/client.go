@@ -10,7 +10,6 @@ import (
 	"github.com/ottpay-toolkit/ottpay/wasm/vault"
 )
 
-
 // openStore returns the key vault in the browser's IndexedDB. The database
 // opens in the background while go-app mounts the first page, so that
 // opening it never delays the first paint; the pages' first reads wait

@@ -3,7 +3,6 @@ package jsapi
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 )
@@ -14,14 +13,7 @@ import (
 // after it was handed over. Checked on a long log with text outside ASCII,
 // on text without envelopes and with keys that cannot be used.
 func TestDecodeArraysJoinToDecodeJSON(t *testing.T) {
-	text, err := os.ReadFile("testdata/nonascii.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := os.ReadFile("testdata/nonascii.keys.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	text, keys := readNonASCII(t)
 	long := bytes.Repeat(text, 50)
 	for _, tc := range []struct {
 		name       string

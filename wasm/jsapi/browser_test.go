@@ -333,14 +333,7 @@ func checkPage(t *testing.T, res pageResult) {
 // nonASCII returns testdata/nonascii.log and its keys as a JSON object
 // {text, keys} for the page script.
 func nonASCII(t *testing.T) []byte {
-	text, err := os.ReadFile("testdata/nonascii.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := os.ReadFile("testdata/nonascii.keys.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	text, keys := readNonASCII(t)
 	b, err := json.Marshal(map[string]any{"text": string(text), "keys": json.RawMessage(keys)})
 	if err != nil {
 		t.Fatal(err)

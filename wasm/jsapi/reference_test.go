@@ -46,14 +46,7 @@ func referenceJSON(t testing.TB, text, keys []byte) []byte {
 // report: on the log whose decrypted texts are in codec's form and in
 // others, and on the Appendix A vectors.
 func TestDecodeJSONIsReportAppendJSON(t *testing.T) {
-	text, err := os.ReadFile("testdata/nonascii.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := os.ReadFile("testdata/nonascii.keys.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	text, keys := readNonASCII(t)
 	a, cb := vectors(t)
 	for name, in := range map[string]struct{ text, keys []byte }{
 		"non-ASCII log": {text, keys},
@@ -64,4 +57,19 @@ func TestDecodeJSONIsReportAppendJSON(t *testing.T) {
 			t.Errorf("%s: DecodeJSON wrote\n%s\nReport.AppendJSON writes\n%s", name, got, want)
 		}
 	}
+}
+
+// readNonASCII reads testdata/nonascii.log and the keys that decode it
+// (see testdata/gen_nonascii.go).
+func readNonASCII(t testing.TB) (text, keys []byte) {
+	t.Helper()
+	text, err := os.ReadFile("testdata/nonascii.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err = os.ReadFile("testdata/nonascii.keys.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text, keys
 }
