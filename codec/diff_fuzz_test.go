@@ -124,6 +124,12 @@ func FuzzJSONString(f *testing.F) {
 		got, err := p.str()
 		p.Release()
 		whole := err == nil && p.I == len(text)
+		// Reading into a buffer gives the same value after its contents.
+		q := newParser(text, LayerInput)
+		app, aerr := q.StringAppend([]byte("pre"))
+		if (aerr == nil) != (err == nil) || q.I != p.I || err == nil && string(app) != "pre"+got {
+			t.Fatalf("StringAppend read %q as %q (%v) up to %d, String as %q (%v) up to %d", text, app, aerr, q.I, got, err, p.I)
+		}
 		var want string
 		stdErr := json.Unmarshal([]byte(text), &want)
 		switch {

@@ -50,6 +50,42 @@ func FuzzParseObject(f *testing.F) {
 			t.Fatalf("validUTF8(%q) disagrees with utf8.Valid", b)
 		}
 		o, err := ParseObject(b)
+		// The bytes are read in place and the members copied out of
+		// them: the parse of a string copy agrees, the values the parser
+		// concatenated are the values in order, and writing over the
+		// bytes afterwards changes no member.
+		c := []byte(string(b))
+		ms, values, perr := parseObjectValues(nil, c, LayerInput)
+		ref, rerr := parseObject(string(b), LayerInput)
+		if (perr == nil) != (rerr == nil) || (perr != nil && perr.Error() != rerr.Error()) {
+			t.Fatalf("parsing %q in place gives %v, parsing a copy %v", b, perr, rerr)
+		}
+		if perr == nil {
+			want := snapshot(&Object{Members: ref})
+			var cat strings.Builder
+			nested := false
+			for _, m := range ref {
+				cat.WriteString(m.Value.Text)
+				nested = nested || m.Value.Kind == KindObject || m.Value.Kind == KindArray
+			}
+			if values != "" && (nested || values != cat.String()) {
+				t.Fatalf("parsing %q: values %q, the values of the members concatenate to %q", b, values, cat.String())
+			}
+			if values == "" && !nested && cat.Len() > 0 {
+				t.Fatalf("parsing %q: no values concatenated for %q", b, cat.String())
+			}
+			for i := range c {
+				c[i] = 'x'
+			}
+			if len(ms) != len(want) {
+				t.Fatalf("parsing in place gives %d members, a copy %d", len(ms), len(want))
+			}
+			for i := range ms {
+				if ms[i] != want[i] {
+					t.Fatalf("member %d is %+v after the input was overwritten, was parsed as %+v", i, ms[i], want[i])
+				}
+			}
+		}
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || e.What == "" || e.Err == nil {

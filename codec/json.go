@@ -3,6 +3,7 @@ package codec
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
@@ -16,6 +17,16 @@ import (
 type parser struct {
 	jsontok.Reader
 	layer Layer
+
+	// Copying (arena not nil): S is the caller's bytes, read in place,
+	// and every name and value kept is copied into arena, which is as
+	// long as S and so holds them all: the values from the front, in
+	// order (lo is where the next goes), the names from the back (hi is
+	// where the last went). valuesInOrder stays true while the front holds
+	// exactly the values read, concatenated.
+	arena         []byte
+	lo, hi        int
+	valuesInOrder bool
 }
 
 func newParser(s string, layer Layer) parser {
@@ -137,16 +148,29 @@ func hex4s(r rune) string {
 // allowed, and returns its members in order. Nested objects and arrays are
 // returned as compact JSON text.
 func parseObject(s string, layer Layer) ([]Member, *Error) {
-	return parseObjectInto(nil, s, layer)
+	members, _, err := parseObjectInto(nil, s, layer)
+	return members, err
 }
 
 // parseObjectBytes is parseObjectInto for a byte slice. Text that cannot
-// start a JSON value is refused before the bytes are copied to a string.
+// start a JSON value is refused before anything is allocated.
 func parseObjectBytes(dst []Member, b []byte, layer Layer) ([]Member, *Error) {
+	members, _, err := parseObjectValues(dst, b, layer)
+	return members, err
+}
+
+// parseObjectValues is parseObjectBytes, also returning, when every value
+// of the object is a string or a number, true, false or null, the values'
+// texts concatenated in member order ("" otherwise): the md5 input of an
+// object whose names are in order, found without another copy.
+//
+// b is read in place, never written, and not kept: the names and values
+// are copied, as read, into one allocation as long as b.
+func parseObjectValues(dst []Member, b []byte, layer Layer) ([]Member, string, *Error) {
 	if len(b) > MaxMessageSize {
 		// Refused before the bytes are copied: an over-limit input costs
 		// no memory.
-		return nil, tooLarge(len(b), layer)
+		return nil, "", tooLarge(len(b), layer)
 	}
 	i := 0
 	for i < len(b) && jsontok.IsSpace(b[i]) {
@@ -158,25 +182,47 @@ func parseObjectBytes(dst []Member, b []byte, layer Layer) ([]Member, *Error) {
 		default:
 			p := newParser(string(b[:min(len(b), i+utf8.UTFMax)]), layer)
 			p.I = i
-			return nil, p.syntax("expected '{' to start an object")
+			return nil, "", p.syntax("expected '{' to start an object")
 		}
 	}
-	return parseObjectInto(dst, string(b), layer)
+	if len(b) == 0 {
+		return parseObjectInto(dst, "", layer)
+	}
+	p := newParser(unsafe.String(&b[0], len(b)), layer) // read only
+	p.arena = make([]byte, len(b))
+	p.hi = len(b)
+	p.valuesInOrder = true
+	members, err := p.object(dst)
+	if err != nil {
+		return nil, "", err
+	}
+	values := ""
+	if p.valuesInOrder && p.lo > 0 {
+		values = unsafe.String(&p.arena[0], p.lo) // written once, as read
+	}
+	return members, values, nil
 }
 
 // parseObjectInto is parseObject appending the members to dst, which lets
 // a caller parse into a buffer of its own.
-func parseObjectInto(dst []Member, s string, layer Layer) ([]Member, *Error) {
-	if err := checkText(s, layer); err != nil {
+func parseObjectInto(dst []Member, s string, layer Layer) ([]Member, string, *Error) {
+	p := newParser(s, layer)
+	members, err := p.object(dst)
+	return members, "", err
+}
+
+// object parses p.S as exactly one JSON object, surrounding whitespace
+// allowed, appending its members to dst.
+func (p *parser) object(dst []Member) ([]Member, *Error) {
+	if err := checkText(p.S, p.layer); err != nil {
 		return nil, err
 	}
-	p := newParser(s, layer)
 	defer p.Release()
 	p.SkipSpace()
-	if p.I == len(s) {
-		return nil, newErr(layer, ErrNotJSON, "the text is empty", emptyHint(layer))
+	if p.I == len(p.S) {
+		return nil, newErr(p.layer, ErrNotJSON, "the text is empty", emptyHint(p.layer))
 	}
-	if s[p.I] != '{' {
+	if p.S[p.I] != '{' {
 		return nil, p.notObject()
 	}
 	members, err := p.members(dst)
@@ -184,7 +230,7 @@ func parseObjectInto(dst []Member, s string, layer Layer) ([]Member, *Error) {
 		return nil, err
 	}
 	if !p.AtEnd() {
-		return nil, newErr(layer, ErrNotJSON, "text after the end of the object at byte "+itoa(p.I),
+		return nil, newErr(p.layer, ErrNotJSON, "text after the end of the object at byte "+itoa(p.I),
 			"only one JSON object is allowed: two messages were joined, or the copy holds extra text")
 	}
 	return members, nil
@@ -233,60 +279,155 @@ func (p *parser) notObject() *Error {
 	return newErr(p.layer, ErrNotObject, "the text is "+kind+", not an object", hint)
 }
 
-// members parses an object whose '{' is at p.I, at depth 1.
-func (p *parser) members(members []Member) ([]Member, *Error) {
+// membersOnStack is how many members an object may have before members
+// moves them off the stack: the messages of the API have a few dozen.
+const membersOnStack = 40
+
+// members parses an object whose '{' is at p.I, at depth 1, appending its
+// members to dst. With dst nil they are gathered on the stack and copied
+// into one slice of their exact number at the end; an object with more
+// members than fit there goes on in a slice sized by counting the ':'
+// ahead (every member has one after its name: colons inside values make
+// the count larger, not smaller), as the text is read only once more then.
+func (p *parser) members(dst []Member) ([]Member, *Error) {
 	if empty, _ := p.Enter(1); empty {
-		if members == nil {
-			members = []Member{}
+		if dst == nil {
+			dst = []Member{}
 		}
-		return members, nil
-	}
-	if members == nil {
-		// Every member has a ':' after its name: their count bounds the
-		// member count (colons inside values make it larger, not smaller).
-		members = make([]Member, 0, min(1+strings.Count(p.S[p.I:], ":"), 4096))
+		return dst, nil
 	}
 	var nested []byte
-	for more := true; more; {
-		key, e := p.Name()
-		if e != nil {
-			return nil, p.fail(e)
+	more := true
+	var err *Error
+	if dst == nil {
+		var stack [membersOnStack]Member
+		n := 0
+		for more && n < len(stack) {
+			if more, err = p.member(&stack[n], &nested); err != nil {
+				return nil, err
+			}
+			n++
 		}
-		var v Value
-		var err *Error
-		switch p.Peek() {
-		case '"':
-			t, err := p.str()
-			if err != nil {
+		if !more {
+			dst = make([]Member, n)
+			copy(dst, stack[:n])
+			if err := checkDuplicates(dst, p.layer); err != nil {
 				return nil, err
 			}
-			v = Value{Kind: KindString, Text: t}
-		case '{', '[':
-			var k Kind
-			nested, k, err = p.value(nested[:0], 2)
-			if err != nil {
-				return nil, err
-			}
-			v = Value{Kind: k, Text: string(nested)}
-		case 0:
-			return nil, p.syntax("expected a value")
-		default:
-			start := p.I
-			k, err := p.scalar()
-			if err != nil {
-				return nil, err
-			}
-			v = Value{Kind: k, Text: p.S[start:p.I]}
+			return dst, nil
 		}
-		members = append(members, Member{Key: key, Value: v})
-		if more, e = p.More(true); e != nil {
-			return nil, p.fail(e)
+		dst = make([]Member, n, n+min(strings.Count(p.S[p.I:], ":"), 4096))
+		copy(dst, stack[:n])
+	}
+	for more {
+		dst = append(dst, Member{})
+		if more, err = p.member(&dst[len(dst)-1], &nested); err != nil {
+			return nil, err
 		}
 	}
-	if err := checkDuplicates(members, p.layer); err != nil {
+	if err := checkDuplicates(dst, p.layer); err != nil {
 		return nil, err
 	}
-	return members, nil
+	return dst, nil
+}
+
+// member reads one member into m and the ',' or '}' after it, reporting
+// whether another member follows. nested is scratch for nested values.
+func (p *parser) member(m *Member, nested *[]byte) (more bool, err *Error) {
+	key, e := p.Name()
+	if e != nil {
+		return false, p.fail(e)
+	}
+	if p.arena != nil {
+		key = p.keepName(key)
+	}
+	var v Value
+	switch p.Peek() {
+	case '"':
+		var t string
+		if p.arena != nil {
+			t, err = p.keepString()
+		} else {
+			t, err = p.str()
+		}
+		if err != nil {
+			return false, err
+		}
+		v = Value{Kind: KindString, Text: t}
+	case '{', '[':
+		b, k, err := p.value((*nested)[:0], 2)
+		*nested = b
+		if err != nil {
+			return false, err
+		}
+		v = Value{Kind: k, Text: string(b)}
+		p.valuesInOrder = false
+	case 0:
+		return false, p.syntax("expected a value")
+	default:
+		start := p.I
+		k, err := p.scalar()
+		if err != nil {
+			return false, err
+		}
+		t := p.S[start:p.I]
+		if p.arena != nil {
+			t = p.keepValue(t)
+		}
+		v = Value{Kind: k, Text: t}
+	}
+	*m = Member{Key: key, Value: v}
+	if more, e = p.More(true); e != nil {
+		return false, p.fail(e)
+	}
+	return more, nil
+}
+
+// keepName copies the name k into the back of the arena.
+func (p *parser) keepName(k string) string {
+	if k == "" {
+		return ""
+	}
+	if len(k) > p.hi-p.lo { // cannot happen: the arena holds all of S
+		return strings.Clone(k)
+	}
+	p.hi -= len(k)
+	dst := p.arena[p.hi : p.hi+len(k)]
+	copy(dst, k)
+	return unsafe.String(&dst[0], len(dst)) // never written again
+}
+
+// keepValue copies the scalar text t into the front of the arena.
+func (p *parser) keepValue(t string) string {
+	if t == "" {
+		return ""
+	}
+	if len(t) > p.hi-p.lo { // cannot happen: the arena holds all of S
+		p.valuesInOrder = false
+		return strings.Clone(t)
+	}
+	dst := p.arena[p.lo : p.lo+len(t)]
+	copy(dst, t)
+	p.lo += len(t)
+	return unsafe.String(&dst[0], len(dst)) // never written again
+}
+
+// keepString reads the string at p.I, decoding it straight into the
+// front of the arena.
+func (p *parser) keepString() (string, *Error) {
+	b, e := p.StringAppend(p.arena[p.lo:p.lo:p.hi])
+	if e != nil {
+		return "", p.fail(e)
+	}
+	if len(b) == 0 {
+		return "", nil
+	}
+	if p.lo == len(p.arena) || &b[0] != &p.arena[p.lo] { // cannot happen: the arena holds all of S
+		p.valuesInOrder = false
+		return unsafe.String(&b[0], len(b)), nil // b is a new allocation
+	}
+	p.lo += len(b)
+	return unsafe.String(&b[0], len(b)), nil // never written again
 }
 
 // checkDuplicates reports the first member name that occurs twice.

@@ -68,6 +68,7 @@ type message struct {
 	op  Opened
 	obj Object
 	vs  verifyScratch
+	key [16]byte // the AES key, the memory of Opened.AESKey
 	// hashes counts the md5 computations of the verification.
 	hashes int
 	loose  bool // the Base64 was not canonical
@@ -173,6 +174,7 @@ type attempt struct {
 	pt      []byte
 	pad     int
 	members []Member
+	values  string // see parseObjectValues
 	err     *Error
 }
 
@@ -184,7 +186,7 @@ func try(ct []byte, keyMD5, signKey string) attempt {
 	if a.err != nil {
 		return a
 	}
-	a.members, a.err = parseObjectBytes(nil, a.pt, LayerPlaintext)
+	a.members, a.values, a.err = parseObjectValues(nil, a.pt, LayerPlaintext)
 	return a
 }
 
@@ -194,13 +196,15 @@ func (a *attempt) finish(md5, keyMD5 string, uppercased bool, m *message) (*Open
 		m = new(message)
 	}
 	m.obj = Object{Members: a.members}
+	m.key = a.key
+	m.vs.values = a.values
 	op := &m.op
 	*op = Opened{
 		Object:        &m.obj,
 		Plaintext:     a.pt,
 		KeyMD5:        keyMD5,
 		MD5Uppercased: uppercased,
-		AESKey:        string(a.key[:]),
+		AESKey:        unsafe.String(&m.key[0], len(m.key)), // never written again
 		Padding:       a.pad,
 	}
 	op.Verification = verify(&m.obj, md5, &m.vs, &m.hashes)

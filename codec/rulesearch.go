@@ -44,6 +44,9 @@ func Verify(o *Object, md5 string) Verification {
 type verifyScratch struct {
 	rules   [1]RuleDigest
 	presets [1]Rule
+	// values is the object's values concatenated in member order, if
+	// the parser laid them out so (see parseObjectValues), or "".
+	values string
 }
 
 // verifier carries one verification.
@@ -81,7 +84,7 @@ func verify(o *Object, md5 string, one *verifyScratch, count *int) Verification 
 			one = new(verifyScratch)
 		}
 		v.Rules = one.rules[:]
-		v.Rules[0] = stringsDigest(o, md5, want, count)
+		v.Rules[0] = stringsDigest(o, md5, want, one.values, count)
 		if v.Rules[0].Match {
 			v.Verified, v.Rule = true, RuleStrings
 			one.presets[0] = RuleStrings
@@ -117,8 +120,10 @@ func verify(o *Object, md5 string, one *verifyScratch, count *int) Verification 
 
 // stringsDigest is the digest under RuleStrings of an all-string object,
 // compared with want, the envelope md5 upper-cased: the one md5 of the
-// common case, computed without the search's state.
-func stringsDigest(o *Object, md5 string, want []byte, count *int) RuleDigest {
+// common case, computed without the search's state. values is o's values
+// concatenated in member order, or "" if not known: with names in order,
+// it is the md5 input, already written.
+func stringsDigest(o *Object, md5 string, want []byte, values string, count *int) RuleDigest {
 	d := RuleDigest{Rule: RuleStrings}
 	ord, err := byteOrder(o)
 	if err != nil {
@@ -131,12 +136,16 @@ func stringsDigest(o *Object, md5 string, want []byte, count *int) RuleDigest {
 	for i := range o.Members {
 		n += len(o.Members[i].Value.Text)
 	}
-	var sb strings.Builder
-	sb.Grow(n)
-	for _, i := range ord.idx(len(o.Members)) {
-		sb.WriteString(o.Members[i].Value.Text)
+	if ord == nil && values != "" && len(values) == n {
+		d.Input = values
+	} else {
+		var sb strings.Builder
+		sb.Grow(n)
+		for _, i := range ord.idx(len(o.Members)) {
+			sb.WriteString(o.Members[i].Value.Text)
+		}
+		d.Input = sb.String()
 	}
-	d.Input = sb.String()
 	*count++
 	var h [32]byte
 	sum := md5Hex(&h, unsafe.Slice(unsafe.StringData(d.Input), len(d.Input))) // read only

@@ -389,8 +389,36 @@ func IsNumber(s string) bool { return s != "" && NumberLen(s) == len(s) }
 // String reads the string whose opening quote is at I and returns its
 // decoded value. Without escapes the result is a substring of S.
 func (r *Reader) String() (string, *Error) {
+	start, j, bad, plain := r.stringRun()
+	if plain {
+		return r.S[start:j], nil
+	}
+	buf, err := r.unescape(append(r.grab(), r.S[start:j]...), j, bad)
+	r.scratch = buf
+	if err != nil {
+		return "", err
+	}
+	return string(buf), nil
+}
+
+// StringAppend reads the string whose opening quote is at I, as String
+// does, and appends its decoded value to dst: a caller keeping the value
+// in memory of its own copies it once, escapes or not.
+func (r *Reader) StringAppend(dst []byte) ([]byte, *Error) {
+	start, j, bad, plain := r.stringRun()
+	if plain {
+		return append(dst, r.S[start:j]...), nil
+	}
+	return r.unescape(append(dst, r.S[start:j]...), j, bad)
+}
+
+// stringRun reads the string whose opening quote is at I up to its first
+// escape, invalid byte or control character, reporting where the content
+// starts and where the run ends. When the run is the whole string, plain
+// is true and I is after its closing quote.
+func (r *Reader) stringRun() (start, end int, bad, plain bool) {
 	s := r.S
-	start := r.I + 1
+	start = r.I + 1
 	j, bad, long := validRun(s, start, true)
 	if long {
 		// Long plain ASCII strings, such as the Base64 of the data
@@ -400,22 +428,28 @@ func (r *Reader) String() (string, *Error) {
 		if q := strings.IndexByte(s[j:], '"'); q >= 0 {
 			if seg := s[j : j+q]; strings.IndexByte(seg, '\\') < 0 && PlainASCII(seg) {
 				r.I = j + q + 1
-				return s[start : j+q], nil
+				return start, j + q, false, true
 			}
 		}
 		j, bad, _ = validRun(s, j, false)
 	}
 	if !bad && j < len(s) && s[j] == '"' {
 		r.I = j + 1
-		return s[start:j], nil
+		return start, j, false, true
 	}
-	buf := append(r.grab(), s[start:j]...)
-	defer func() { r.scratch = buf }()
+	return start, j, bad, false
+}
+
+// unescape reads the rest of a string from s[j], the end of a run
+// stringRun or validRun returned (bad: an invalid byte is there), and
+// appends its decoded value to buf. buf is returned on error too.
+func (r *Reader) unescape(buf []byte, j int, bad bool) ([]byte, *Error) {
+	s := r.S
 	for j < len(s) {
 		if bad {
 			if !r.Replace {
 				r.I = j
-				return "", r.fail(Error{Code: BadUTF8, Off: j})
+				return buf, r.fail(Error{Code: BadUTF8, Off: j})
 			}
 			buf = append(buf, "\uFFFD"...)
 			j++
@@ -424,10 +458,10 @@ func (r *Reader) String() (string, *Error) {
 			switch {
 			case c == '"':
 				r.I = j + 1
-				return string(buf), nil
+				return buf, nil
 			case c < 0x20:
 				r.I = j
-				return "", r.fail(Error{Code: Control, Off: j, Byte: c})
+				return buf, r.fail(Error{Code: Control, Off: j, Byte: c})
 			}
 			// A backslash: runs of \" \\ and \/ first, the escapes of
 			// JSON text held in a string.
@@ -443,14 +477,14 @@ func (r *Reader) String() (string, *Error) {
 					continue
 				case escBadHex:
 					r.I = j + 2
-					return "", r.Syntax("expected 4 hex digits after \\u")
+					return buf, r.Syntax("expected 4 hex digits after \\u")
 				case escUnknown:
 					r.I = j + 1
-					return "", r.Syntax("unknown escape after '\\'")
+					return buf, r.Syntax("unknown escape after '\\'")
 				case escLone:
 					if !r.Replace {
 						r.I = j
-						return "", r.fail(Error{Code: Surrogate, Off: j, Rune: ch})
+						return buf, r.fail(Error{Code: Surrogate, Off: j, Rune: ch})
 					}
 					ch = utf8.RuneError
 				}
@@ -463,7 +497,7 @@ func (r *Reader) String() (string, *Error) {
 		buf = append(buf, s[run:j]...)
 	}
 	r.I = len(s)
-	return "", r.Syntax("unterminated string")
+	return buf, r.Syntax("unterminated string")
 }
 
 // validRun returns the end of the run of valid string content from s[j]:
