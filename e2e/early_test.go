@@ -90,9 +90,9 @@ const vaultLayout = `indexedDB.databases().then((dbs) => {
 
 // TestVaultOpensWhileTheAppLoads checks web/boot.js's early open of the
 // key vault's database. On a first visit it creates the database with the
-// vault's layout while app.wasm is still on its way (so the app finds it
-// ready); a database of the old layout (version 1) is left to the app,
-// which upgrades it and moves its profiles.
+// vault's layout while app.wasm is still on its way, and the app takes
+// that connection; a database of the old layout (version 1) is left to
+// the app, which opens it anew, upgrades it and moves its profiles.
 func TestVaultOpensWhileTheAppLoads(t *testing.T) {
 	t.Run("a first visit", func(t *testing.T) {
 		srv := startServer(t)
@@ -109,7 +109,12 @@ func TestVaultOpensWhileTheAppLoads(t *testing.T) {
 			t.Errorf("before the app started, the vault's database is %q, want version 2 with the stores meta and records", layout)
 		}
 		release()
-		b.run(t, "the app starts", appReady(), visible(`#cards[data-vault="ready"]`))
+		var handover string
+		b.run(t, "the app starts", appReady(), visible(`#cards[data-vault="ready"]`),
+			store(chromedp.Evaluate[string](`String(window.ottpayVaultHandover)`), &handover))
+		if handover != "early" {
+			t.Errorf("the app's vault connection was %q, want the one boot.js opened (early)", handover)
+		}
 	})
 
 	t.Run("an old layout", func(t *testing.T) {
@@ -140,13 +145,17 @@ func TestVaultOpensWhileTheAppLoads(t *testing.T) {
 			})`),
 		)
 		release()
-		var layout string
+		var layout, handover string
 		b.run(t, "the app upgrades it",
 			chromedp.Navigate(srv.URL+"/keys"),
 			appReady(),
 			waitText("#profiles", "Appendix A"),
+			store(chromedp.Evaluate[string](`String(window.ottpayVaultHandover)`), &handover),
 			store(chromedp.Evaluate[string](vaultLayout, chromedp.EvalAwaitPromise), &layout),
 		)
+		if handover != "opened anew" {
+			t.Errorf("the app's vault connection was %q, want one opened anew (boot.js leaves an old layout alone)", handover)
+		}
 		if layout != "2:meta,profiles,records" {
 			t.Errorf("after the app opened the old vault, its database is %q, want version 2 with meta, profiles (kept) and records", layout)
 		}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"runtime"
+	"syscall/js"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"github.com/ottpay-toolkit/ottpay/wasm/ui"
@@ -21,7 +22,9 @@ import (
 // The vault implements ui.Vault too, and every key press and click on the
 // pages counts as use of it (see vault.Vault.Touch).
 func openStore() ui.Store {
-	v := vault.OpenInBackground(vaultDB, vault.Options{})
+	// web/boot.js opened the database while app.wasm loaded: its
+	// stand-in factory hands that connection over (or opens anew).
+	v := vault.OpenInBackgroundFrom(js.Global().Get("ottpayVaultFactory"), vaultDB, vault.Options{})
 	runtime.Gosched()
 	watchActivity(v)
 	return v

@@ -29,8 +29,11 @@
 //    names (data-vault-version, data-vault-stores, from the vault
 //    package's IndexedDBLayout). An older layout is left to the app, which
 //    upgrades it and moves what it holds; a newer one fails to open here
-//    and the app says so. This connection closes as soon as the app asks
-//    for a version change, and ten seconds later in any case.
+//    and the app says so. The app then opens the database through
+//    window.ottpayVaultFactory, which hands it this connection instead of
+//    opening another (a connection the app has not taken within ten
+//    seconds is closed, and one that another window's upgrade closed is
+//    not handed over).
 //
 // 5. It keeps what is typed or pasted into the page before the app has
 //    started. The page is drawn from the server's pre-rendering, so it can
@@ -89,27 +92,94 @@
       const version = Number(script.dataset.vaultVersion);
       const stores = (script.dataset.vaultStores || "").split(" ").filter((s) => s);
       const open = version > 0 ? indexedDB.open(vault, version) : indexedDB.open(vault);
-      open.onupgradeneeded = (e) => {
-        if (e.oldVersion !== 0) {
-          // An older layout: the app upgrades it (and moves what it
-          // holds) itself. Aborting leaves the database as it was.
-          open.transaction.abort();
-          return;
-        }
-        for (const name of stores) {
-          open.result.createObjectStore(name);
-        }
+      let closed = false;
+      let timer = 0;
+      const close = (db) => {
+        closed = true;
+        db.close();
       };
-      open.onsuccess = () => {
-        const db = open.result;
-        db.onversionchange = () => db.close();
-        setTimeout(() => db.close(), 10000);
+      let early = new Promise((resolve) => {
+        open.onupgradeneeded = (e) => {
+          if (e.oldVersion !== 0) {
+            // An older layout: the app upgrades it (and moves what it
+            // holds) itself. Aborting leaves the database as it was.
+            open.transaction.abort();
+            return;
+          }
+          for (const name of stores) {
+            open.result.createObjectStore(name);
+          }
+        };
+        open.onsuccess = () => {
+          const db = open.result;
+          db.onversionchange = () => close(db);
+          timer = setTimeout(() => close(db), 10000);
+          resolve(db);
+        };
+        // The app opens the vault itself and says what is wrong, if
+        // anything (a newer layout, an older one aborted above, no storage
+        // allowed).
+        open.onerror = (e) => {
+          e.preventDefault();
+          resolve(null);
+        };
+      });
+      // The app opens the vault through this stand-in for indexedDB
+      // (go-indexeddb calls open and listens to the request): the first
+      // open of this database at this version gets the connection opened
+      // above, once it is open; any other open, or one that finds that
+      // connection failed or closed, is a plain indexedDB.open whose events
+      // are passed on.
+      window.ottpayVaultFactory = {
+        open(name, ver) {
+          if (!early || name !== vault || ver !== version) {
+            return indexedDB.open(name, ver);
+          }
+          const pending = early;
+          early = null;
+          // An event target that reads as an IDBRequest (go-indexeddb
+          // checks instanceof), whose fields are its own.
+          const req = new EventTarget();
+          Object.setPrototypeOf(req, IDBOpenDBRequest.prototype);
+          for (const [k, v] of Object.entries({readyState: "pending", result: undefined, error: null, transaction: null, source: null})) {
+            Object.defineProperty(req, k, {value: v, writable: true, enumerable: true});
+          }
+          pending.then((db) => {
+            if (db && !closed) {
+              clearTimeout(timer);
+              db.onversionchange = null; // the app closes it then, itself
+              Object.assign(req, {readyState: "done", result: db});
+              window.ottpayVaultHandover = "early"; // for the tests
+              req.dispatchEvent(new Event("success"));
+              return;
+            }
+            window.ottpayVaultHandover = "opened anew";
+            const real = indexedDB.open(name, ver);
+            for (const type of ["upgradeneeded", "blocked", "success", "error"]) {
+              real.addEventListener(type, (e) => {
+                let result;
+                try {
+                  result = real.result;
+                } catch (err) {
+                  result = undefined;
+                }
+                Object.assign(req, {readyState: real.readyState, result: result, error: type === "error" ? real.error : null, transaction: real.transaction});
+                const ev = type === "upgradeneeded" || type === "blocked"
+                  ? new IDBVersionChangeEvent(type, {oldVersion: e.oldVersion, newVersion: e.newVersion})
+                  : new Event(type, {cancelable: true});
+                req.dispatchEvent(ev);
+                if (ev.defaultPrevented) {
+                  e.preventDefault();
+                }
+              });
+            }
+          });
+          return req;
+        },
       };
-      // The app opens the vault itself and says what is wrong, if anything
-      // (a newer layout, an older one aborted above, no storage allowed).
-      open.onerror = (e) => e.preventDefault();
     } catch (e) {
-      // No IndexedDB here (a private window of some browsers): the same.
+      // No IndexedDB here (a private window of some browsers): the app
+      // finds none either, and says so.
     }
   }
 

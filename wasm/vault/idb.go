@@ -24,7 +24,7 @@ const (
 // vault with a passphrase opens locked. Close it when done (another window
 // upgrading the layout closes it too).
 func Open(ctx context.Context, dbName string, opts Options) (*Vault, error) {
-	b, m, err := openIDB(ctx, dbName, opts)
+	b, m, err := openIDB(ctx, js.Undefined(), dbName, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -37,15 +37,26 @@ func Open(ctx context.Context, dbName string, opts Options) (*Vault, error) {
 // when the opening goroutine first runs, so an app can start the opening
 // and go on drawing its first page while the browser opens the database.
 func OpenInBackground(dbName string, opts Options) *Vault {
+	return OpenInBackgroundFrom(js.Undefined(), dbName, opts)
+}
+
+// OpenInBackgroundFrom is OpenInBackground opening the database through
+// factory: an object with IndexedDB's open(name, version), whose request
+// fires IndexedDB's success, error and upgradeneeded events, such as a
+// page script's stand-in that hands over a connection it opened before
+// the app started (web/boot.js). An undefined factory is the browser's
+// indexedDB.
+func OpenInBackgroundFrom(factory js.Value, dbName string, opts Options) *Vault {
 	return openLater(opts, func(ctx context.Context) (backend, meta, error) {
-		return openIDB(ctx, dbName, opts)
+		return openIDB(ctx, factory, dbName, opts)
 	})
 }
 
-// openIDB opens the database, moves an old layout, and reads the
-// vault-wide state.
-func openIDB(ctx context.Context, dbName string, opts Options) (backend, meta, error) {
-	factory, err := factory()
+// openIDB opens the database through jsFactory (undefined: the browser's
+// indexedDB), moves an old layout, and reads the vault-wide
+// state.
+func openIDB(ctx context.Context, jsFactory js.Value, dbName string, opts Options) (backend, meta, error) {
+	factory, err := factory(jsFactory)
 	if err != nil {
 		return nil, meta{}, err
 	}
@@ -96,13 +107,17 @@ func openIDB(ctx context.Context, dbName string, opts Options) (backend, meta, e
 	return b, s.meta, nil
 }
 
-// factory returns the browser's IndexedDB, or ErrUnavailable.
-func factory() (f *idb.Factory, err error) {
+// factory returns jsFactory wrapped, or the browser's IndexedDB, or
+// ErrUnavailable.
+func factory(jsFactory js.Value) (f *idb.Factory, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, err = nil, fmt.Errorf("%w (%v)", ErrUnavailable, r)
 		}
 	}()
+	if jsFactory.Type() == js.TypeObject {
+		return idb.WrapFactory(jsFactory)
+	}
 	return idb.Global(), nil
 }
 
