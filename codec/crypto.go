@@ -181,11 +181,24 @@ func isB64Char(c byte) bool {
 // bytes as the canonical text, so one message would have several wire
 // forms: strict refuses it, else loose reports it.
 func decodeBase64(s string, strict bool) (ct []byte, loose bool, err *Error) {
+	return decodeBase64Room(s, strict, false)
+}
+
+// decodeBase64Room is decodeBase64; with room, the ciphertext has as many
+// bytes again of capacity after it, where the plaintext's names and
+// values can be kept in the same allocation (see try).
+func decodeBase64Room(s string, strict, room bool) (ct []byte, loose bool, err *Error) {
 	if len(s) > 2*MaxMessageSize {
 		return nil, false, newErr(LayerBase64, ErrTooLarge, "the data member is "+itoa(len(s))+" characters, more than the limit",
 			"no OTT Pay message is this large: check that a single message was given")
 	}
-	dst := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	size := base64.StdEncoding.DecodedLen(len(s))
+	var dst []byte
+	if room {
+		dst = make([]byte, size, 2*size)
+	} else {
+		dst = make([]byte, size)
+	}
 	// Fast path: one unbroken run of Base64. Anything else (whitespace,
 	// errors) takes the slow path, which also explains errors.
 	n, ok, loose := decodeB64(dst, s)

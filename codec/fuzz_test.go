@@ -55,7 +55,7 @@ func FuzzParseObject(f *testing.F) {
 		// concatenated are the values in order, and writing over the
 		// bytes afterwards changes no member.
 		c := []byte(string(b))
-		ms, values, perr := parseObjectValues(nil, c, LayerInput)
+		ms, values, perr := parseObjectValues(nil, c, LayerInput, nil)
 		ref, rerr := parseObject(string(b), LayerInput)
 		if (perr == nil) != (rerr == nil) || (perr != nil && perr.Error() != rerr.Error()) {
 			t.Fatalf("parsing %q in place gives %v, parsing a copy %v", b, perr, rerr)
@@ -73,6 +73,13 @@ func FuzzParseObject(f *testing.F) {
 			}
 			if values == "" && !nested && cat.Len() > 0 {
 				t.Fatalf("parsing %q: no values concatenated for %q", b, cat.String())
+			}
+			increasing := true
+			for i := 1; i < len(ms); i++ {
+				increasing = increasing && ms[i-1].Key < ms[i].Key
+			}
+			if namesIncreasing(ms) != increasing {
+				t.Fatalf("namesIncreasing(%q) = %v", b, !increasing)
 			}
 			for i := range c {
 				c[i] = 'x'
@@ -161,6 +168,26 @@ func FuzzDecodeBody(f *testing.F) {
 			}
 			if _, err := ParseObject(op.Plaintext); err != nil {
 				t.Fatalf("opened plaintext does not parse: %v", err)
+			}
+			// The object, the md5 input and the envelope are memory of
+			// their own: writing over and appending to the plaintext and
+			// the body changes none of them.
+			want, input, env := snapshot(op.Object), strings.Clone(op.Rules[0].Input), *e
+			env.Data, env.MD5 = strings.Clone(e.Data), strings.Clone(e.MD5)
+			for i := range op.Plaintext {
+				op.Plaintext[i] = 'x'
+			}
+			for i := range body {
+				body[i] = 'x'
+			}
+			_ = append(op.Plaintext, make([]byte, 4096)...)
+			for i, m := range op.Object.Members {
+				if m != want[i] {
+					t.Fatalf("member %d changed with the plaintext: %+v, was %+v", i, m, want[i])
+				}
+			}
+			if op.Rules[0].Input != input || e.Data != env.Data || e.MD5 != env.MD5 {
+				t.Fatal("the md5 input or the envelope changed with the plaintext or the body")
 			}
 			return
 		}

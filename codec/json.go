@@ -155,7 +155,7 @@ func parseObject(s string, layer Layer) ([]Member, *Error) {
 // parseObjectBytes is parseObjectInto for a byte slice. Text that cannot
 // start a JSON value is refused before anything is allocated.
 func parseObjectBytes(dst []Member, b []byte, layer Layer) ([]Member, *Error) {
-	members, _, err := parseObjectValues(dst, b, layer)
+	members, _, err := parseObjectValues(dst, b, layer, nil)
 	return members, err
 }
 
@@ -165,8 +165,9 @@ func parseObjectBytes(dst []Member, b []byte, layer Layer) ([]Member, *Error) {
 // object whose names are in order, found without another copy.
 //
 // b is read in place, never written, and not kept: the names and values
-// are copied, as read, into one allocation as long as b.
-func parseObjectValues(dst []Member, b []byte, layer Layer) ([]Member, string, *Error) {
+// are copied, as read, into one allocation as long as b, or into arena
+// when it is that long (the caller's memory, written nowhere else).
+func parseObjectValues(dst []Member, b []byte, layer Layer, arena []byte) ([]Member, string, *Error) {
 	if len(b) > MaxMessageSize {
 		// Refused before the bytes are copied: an over-limit input costs
 		// no memory.
@@ -189,7 +190,11 @@ func parseObjectValues(dst []Member, b []byte, layer Layer) ([]Member, string, *
 		return parseObjectInto(dst, "", layer)
 	}
 	p := newParser(unsafe.String(&b[0], len(b)), layer) // read only
-	p.arena = make([]byte, len(b))
+	if len(arena) >= len(b) {
+		p.arena = arena[:len(b):len(b)]
+	} else {
+		p.arena = make([]byte, len(b))
+	}
 	p.hi = len(b)
 	p.valuesInOrder = true
 	members, err := p.object(dst)
@@ -434,15 +439,32 @@ func (p *parser) keepString() (string, *Error) {
 func checkDuplicates(members []Member, layer Layer) *Error {
 	// Names in strictly increasing order, as most senders write them,
 	// cannot repeat: checked here without a call per name.
-	for i := 1; i < len(members); i++ {
-		if members[i-1].Key >= members[i].Key {
-			if k, dup := jsontok.FirstDuplicate(len(members), func(i int) string { return members[i].Key }); dup {
-				return dupErr(k, layer)
-			}
-			return nil
-		}
+	if namesIncreasing(members) {
+		return nil
+	}
+	if k, dup := jsontok.FirstDuplicate(len(members), func(i int) string { return members[i].Key }); dup {
+		return dupErr(k, layer)
 	}
 	return nil
+}
+
+// namesIncreasing reports whether the member names are in strictly
+// increasing byte order. Names that differ in their first byte, most
+// neighbours, are ordered by it without comparing the strings.
+func namesIncreasing(ms []Member) bool {
+	for i := 1; i < len(ms); i++ {
+		a, b := ms[i-1].Key, ms[i].Key
+		if a != "" && b != "" && a[0] != b[0] {
+			if a[0] > b[0] {
+				return false
+			}
+			continue
+		}
+		if a >= b {
+			return false
+		}
+	}
+	return true
 }
 
 func dupErr(key string, layer Layer) *Error {

@@ -96,7 +96,7 @@ func openKeys(md5, data, signKey string, strict bool, m *message) (*Opened, *Err
 	if !isHex32(md5) {
 		return nil, badMD5(md5)
 	}
-	ct, loose, err := decodeBase64(data, strict)
+	ct, loose, err := decodeBase64Room(data, strict, true)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func openKeys(md5, data, signKey string, strict bool, m *message) (*Opened, *Err
 	var upper string
 	if hasLower(md5) {
 		upper = strings.ToUpper(md5)
-		ct, _, _ = decodeBase64(data, strict)
+		ct, _, _ = decodeBase64Room(data, strict, true)
 		if b := try(ct, upper, signKey); b.err == nil {
 			return b.finish(md5, upper, true, m)
 		}
@@ -125,7 +125,7 @@ func openKeys(md5, data, signKey string, strict bool, m *message) (*Opened, *Err
 			if km == "" {
 				continue
 			}
-			ct, _, _ = decodeBase64(data, strict)
+			ct, _, _ = decodeBase64Room(data, strict, true)
 			b := try(ct, km, k)
 			if b.err != nil {
 				continue
@@ -186,7 +186,12 @@ func try(ct []byte, keyMD5, signKey string) attempt {
 	if a.err != nil {
 		return a
 	}
-	a.members, a.values, a.err = parseObjectValues(nil, a.pt, LayerPlaintext)
+	// The names and values are kept after the ciphertext, in its
+	// allocation when decodeBase64Room made room there; the plaintext
+	// handed out cannot be appended to over them.
+	arena := ct[len(ct):cap(ct)]
+	a.pt = a.pt[:len(a.pt):len(a.pt)]
+	a.members, a.values, a.err = parseObjectValues(nil, a.pt, LayerPlaintext, arena)
 	return a
 }
 

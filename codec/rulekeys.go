@@ -95,14 +95,7 @@ var identity = func() []int {
 // byteOrder sorts member indices by key bytes, the documented order.
 func byteOrder(o *Object) (order, *Error) {
 	ms := o.Members
-	sorted := true
-	for i := 1; i < len(ms); i++ {
-		if ms[i-1].Key >= ms[i].Key {
-			sorted = false
-			break
-		}
-	}
-	if sorted {
+	if namesIncreasing(ms) {
 		return nil, nil
 	}
 	idx := make([]int, len(ms))
