@@ -26,10 +26,8 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/ottpay-toolkit/ottpay/internal/chromiumtest"
 )
-
-// chromiumPath is Debian's Chromium; the tests drive no other browser.
-const chromiumPath = "/usr/bin/chromium"
 
 // vector is the Appendix A worked example of the docs (testdata).
 type vector struct {
@@ -66,9 +64,7 @@ var built struct {
 // server binary.
 func build(t testing.TB) (root, server string) {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s not found: the end-to-end tests need Debian's Chromium; install it with: apt-get install -y chromium", chromiumPath)
-	}
+	chromiumtest.Require(t)
 	built.once.Do(func() {
 		out, err := exec.Command("go", "env", "GOMOD").Output()
 		if err != nil {
@@ -149,34 +145,13 @@ func startServer(t testing.TB) *server {
 // startServerAt is startServer serving the web/ directory under root.
 func startServerAt(t testing.TB, root string) *server {
 	t.Helper()
-	_, bin := build(t)
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-root", root)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the server: %v", err)
-	}
+	cmd, backend := runWorkbench(t, "-root", root)
 	s := &server{cmd: cmd}
 	t.Cleanup(s.Stop)
 
-	lines := bufio.NewScanner(stdout)
-	var backend string
-	for lines.Scan() {
-		if m := listenRE.FindString(lines.Text()); m != "" {
-			backend = m
-			break
-		}
-	}
-	if backend == "" {
-		t.Fatalf("the server printed no URL")
-	}
-	go io.Copy(io.Discard, stdout)
-
 	target, _ := url.Parse(backend)
 	rp := httputil.NewSingleHostReverseProxy(target)
+	var err error
 	s.ln, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +175,45 @@ func startServerAt(t testing.TB, root string) *server {
 	go s.proxy.Serve(s.ln)
 	s.URL = "http://" + s.ln.Addr().String()
 	return s
+}
+
+// runWorkbench runs the workbench server binary on a free loopback port,
+// with args besides -addr, and returns the process and the URL it printed
+// (with its trailing slash). The process ends with t.
+func runWorkbench(t testing.TB, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	_, bin := build(t)
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting the server: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	found := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(stdout)
+		for lines.Scan() {
+			if m := listenRE.FindString(lines.Text()); m != "" {
+				found <- m
+				break
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case u := <-found:
+		return cmd, u
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the server %v printed no URL within 20 s", args)
+		return nil, ""
+	}
 }
 
 // Stop ends the server and the proxy: the origin is then offline.
@@ -254,21 +268,12 @@ func (e *events) all(list *[]string) []string {
 // in a subtest, pass the parent's TempDir, never the subtest's.
 func startBrowser(t testing.TB, userDataDir string, ev *events) *browser {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.UserDataDir(userDataDir),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
+	opts := chromiumtest.Options(userDataDir,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("password-store", "basic"),
 		chromedp.Flag("use-mock-keychain", true),
 		chromedp.WindowSize(1200, 900),
-	}
+	)
 	// Chromium exits at once, saying nothing, while an earlier browser on
 	// the same profile directory is still shutting down (it holds the
 	// profile's lock): try again a few times before giving up.
@@ -287,9 +292,9 @@ func startBrowser(t testing.TB, userDataDir string, ev *events) *browser {
 		}
 		b.Close()
 		if try == 4 {
-			t.Fatalf("starting %s (%d tries): %v", chromiumPath, try, err)
+			t.Fatalf("starting %s (%d tries): %v", chromiumtest.Path, try, err)
 		}
-		t.Logf("starting %s: %v; trying again", chromiumPath, err)
+		t.Logf("starting %s: %v; trying again", chromiumtest.Path, err)
 		time.Sleep(time.Duration(try) * 500 * time.Millisecond)
 	}
 	t.Cleanup(b.Close)

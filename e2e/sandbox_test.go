@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -25,42 +24,13 @@ import (
 // origin.
 func startSandboxWorkbench(t *testing.T, v vector) string {
 	t.Helper()
-	root, bin := build(t)
+	root, _ := build(t)
 	keys := filepath.Join(t.TempDir(), "keys.json")
 	if err := os.WriteFile(keys, []byte(`{"`+merchantID+`":"`+v.SignKey+`"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-root", root, "-sandbox", "-keys", keys)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the server: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	found := make(chan string, 1)
-	go func() {
-		lines := bufio.NewScanner(stdout)
-		for lines.Scan() {
-			if m := listenRE.FindString(lines.Text()); m != "" {
-				found <- strings.TrimSuffix(m, "/")
-				break
-			}
-		}
-		io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case origin := <-found:
-		return origin
-	case <-time.After(20 * time.Second):
-		t.Fatal("the server with -sandbox printed no URL within 20 s")
-		return ""
-	}
+	_, u := runWorkbench(t, "-root", root, "-sandbox", "-keys", keys)
+	return strings.TrimSuffix(u, "/")
 }
 
 // callbackReceiver is a merchant's callback handler on 127.0.0.1 that

@@ -28,12 +28,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ottpay-toolkit/ottpay/internal/chromiumtest"
 	"github.com/ottpay-toolkit/ottpay/wasm/batch/batchtest"
 )
 
 var browserBench = flag.Bool("browser.bench", false, "time the peer-bench batch in headless Chromium and print the figures")
-
-const chromiumPath = "/usr/bin/chromium"
 
 // buildHarness builds testdata/harness as js/wasm into dir.
 func buildHarness(t *testing.T, dir string) string {
@@ -78,30 +77,6 @@ func serve(t *testing.T, wasm string, extraHead string, files map[string]string)
 	srv := httptest.NewServer(mux) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// browser starts headless Chromium on a fresh profile.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("headless Chromium is needed at %s: apt-get install -y chromium", chromiumPath)
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	return ctx
 }
 
 // open navigates to the page and waits for window.ottpay.
@@ -194,7 +169,7 @@ type pageResult struct {
 }
 
 func TestBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := chromiumtest.New(t)
 	wasm := buildHarness(t, t.TempDir())
 	files := map[string]string{}
 	head := ""

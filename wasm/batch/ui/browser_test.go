@@ -22,18 +22,15 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/ottpay-toolkit/ottpay/internal/chromiumtest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 func startPageNoWait(t *testing.T) (context.Context, string) {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("headless Chromium is needed at %s: apt-get install -y chromium", chromiumPath)
-	}
+	chromiumtest.Require(t)
 	url := servePage(t, "./testdata/app")
 
-	ctx := freshBrowser(t)
+	ctx := chromiumtest.New(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+Path)); err != nil {
 		t.Fatal(err)
 	}

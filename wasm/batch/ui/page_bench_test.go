@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"github.com/ottpay-toolkit/ottpay/internal/chromiumtest"
 	"github.com/ottpay-toolkit/ottpay/wasm/batch/batchtest"
 )
 
@@ -65,9 +66,7 @@ const userPause = 2 * time.Second
 //
 //	go test ./wasm/batch/ui/ -run '^$' -bench PageBatch10k -benchtime 3x
 func BenchmarkPageBatch10k(b *testing.B) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		b.Fatalf("headless Chromium is needed at %s: apt-get install -y chromium", chromiumPath)
-	}
+	chromiumtest.Require(b)
 	corpus := batchtest.Corpus(b)
 	file := filepath.Join(corpus, "batch10k.jsonl")
 	kit := filepath.Dir(corpus)
@@ -83,7 +82,7 @@ func BenchmarkPageBatch10k(b *testing.B) {
 	var first, warm, cjsFirst, cjsWarm, firstRatio, warmRatio float64
 	for b.Loop() {
 		b.StopTimer()
-		ctx := freshBrowser(b)
+		ctx := chromiumtest.New(b)
 		do := func(a chromedp.Action[chromedp.Void]) {
 			wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 			defer cancel()
@@ -171,25 +170,4 @@ func servePage(tb testing.TB, program string) string {
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// freshBrowser starts headless Chromium on a new profile, so that no code
-// compiled by an earlier page load is cached.
-func freshBrowser(b testing.TB) context.Context {
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(b.TempDir()),
-	)
-	b.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	b.Cleanup(cancel2)
-	return ctx
 }
