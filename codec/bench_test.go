@@ -59,13 +59,13 @@ func loadCorpus(b *testing.B) *benchCorpus {
 		read := func(name string) []byte {
 			data, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil && corpusErr == "" {
-				corpusErr = err.Error() + " (delete the folder to have it generated again)"
+				corpusErr = err.Error() + " (delete " + dir + " to have it generated again, or point OTTPAY_PEER_CORPUS at a complete corpus)"
 			}
 			return data
 		}
 		c := &benchCorpus{msgs: map[string][]benchMsg{}, envs: map[string][][]byte{}}
 		if err := json.Unmarshal(read("meta.json"), &c.meta); err != nil && corpusErr == "" {
-			corpusErr = "meta.json in " + dir + ": " + err.Error() + " (delete the folder to have it generated again)"
+			corpusErr = "meta.json in " + dir + ": " + err.Error() + " (delete " + dir + " to have it generated again, or point OTTPAY_PEER_CORPUS at a complete corpus)"
 		}
 		c.key = c.meta.SignKey
 		for _, cls := range []string{"small", "medium", "large"} {

@@ -26,12 +26,13 @@ func cmdDecode(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv 
 	if *strict {
 		return decodeStrict(stdin, stdout, stderr, keys)
 	}
-	if runtime.NumCPU() <= 2 && getenv("GOMAXPROCS") == "" {
+	if runtime.GOMAXPROCS(0) <= 2 && getenv("GOMAXPROCS") == "" {
 		// On two cores the pipeline's hand-offs between threads, and the
 		// collector's workers on the idle one, cost more than a second
 		// core gives: the 10,000-callback file took 0.15 s and 0.23 s of
 		// CPU with two, 0.10 s and 0.10 s of CPU with one. (GOMAXPROCS
-		// set in the environment is left as it is.)
+		// set in the environment is left as it is. GOMAXPROCS(0), not
+		// NumCPU: it follows a container's CPU limit.)
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	}
 	workers := runtime.GOMAXPROCS(0)

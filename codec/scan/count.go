@@ -33,3 +33,13 @@ func countLFWords(b []byte) int {
 	}
 	return n
 }
+
+// lfsBetween returns the line feeds between offsets from and to of b:
+// negative when to is before from, so that a line number kept at from
+// becomes the one at to by adding it.
+func lfsBetween(b []byte, from, to int) int {
+	if to >= from {
+		return countLF(b[from:to])
+	}
+	return -countLF(b[to:from])
+}

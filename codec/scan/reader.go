@@ -194,7 +194,7 @@ func (r *Reader) step() {
 			r.buf = nil
 			return
 		}
-		r.drop(end, end, npos, nlfs)
+		r.drop(end, npos, nlfs)
 		return
 	}
 	if pending == r.from && len(r.buf) >= r.size {
@@ -203,13 +203,13 @@ func (r *Reader) step() {
 	}
 	r.need = max(r.gather, 2*(len(r.buf)-pending))
 	r.pending = end - pending
-	r.drop(pending, pending, npos, nlfs)
+	r.drop(pending, npos, nlfs)
 }
 
 // drop discards the buffer before the line of p (keeping at most lookback
-// bytes of it) and resumes scanning at from. The buffer holds lfs line
+// bytes of it) and resumes scanning at p. The buffer holds lfs line
 // feeds before offset npos, as numbering the findings counted them.
-func (r *Reader) drop(p, from, npos, lfs int) {
+func (r *Reader) drop(p, npos, lfs int) {
 	k := p
 	for k > 0 && p-k < lookback && r.buf[k-1] != '\n' {
 		k--
@@ -218,16 +218,12 @@ func (r *Reader) drop(p, from, npos, lfs int) {
 	if k > 0 {
 		r.s.work += len(r.buf) // counting lines, then moving the rest
 		r.bol = r.buf[k-1] == '\n'
-		if k >= npos {
-			r.lines += lfs + countLF(r.buf[npos:k])
-		} else {
-			r.lines += lfs - countLF(r.buf[k:npos])
-		}
+		r.lines += lfs + lfsBetween(r.buf, npos, k)
 		r.off += k
 		n := copy(r.buf, r.buf[k:])
 		r.buf = r.buf[:n]
 	}
-	r.from = from - k
+	r.from = p - k
 	r.scanned = max(r.scanned-k, 0)
 	r.nl = max(r.nl-k, -1)
 }

@@ -405,11 +405,7 @@ func (s *scanner) number(b []byte, base, first, lineBase int) (pos, lfs int) {
 	for i := first; i < len(s.out); i++ {
 		rel := min(max(s.out[i].Start-base, 0), len(b))
 		s.work += max(rel-pos, pos-rel)
-		if rel >= pos {
-			line += countLF(b[pos:rel])
-		} else {
-			line -= countLF(b[rel:pos])
-		}
+		line += lfsBetween(b, pos, rel)
 		pos = rel
 		s.out[i].Line = line
 	}

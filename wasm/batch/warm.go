@@ -18,6 +18,10 @@ const warmKey = "0123456789ABCDEF"
 // three times slower on this code).
 const WarmEnvelopes = 600
 
+// WarmChunk is the chunk Warm is run with on the Batch page: small, so
+// that the page answers the user between chunks while it warms up.
+const WarmChunk = 50
+
 // Warm decodes a small batch of synthetic callbacks, shaped like real ones
 // and signed with a throwaway key, in chunks of opt.Chunk, yielding with
 // opt.Yield (or pausing opt.Pause) between them as Decode does, and

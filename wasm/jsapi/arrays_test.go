@@ -3,7 +3,6 @@ package jsapi
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"testing"
 )
 
@@ -71,7 +70,7 @@ func reportList(t *testing.T, b []byte) []json.RawMessage {
 		t.Fatalf("not a non-empty JSON array: %v\n%s", err, b)
 	}
 	var again []map[string]any
-	if err := json.Unmarshal(b, &again); err != nil || !reflect.DeepEqual(len(again), len(rs)) {
+	if err := json.Unmarshal(b, &again); err != nil {
 		t.Fatalf("not an array of objects: %v", err)
 	}
 	return rs

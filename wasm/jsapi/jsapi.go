@@ -65,7 +65,7 @@ func decodeArrays(text, keys []byte, size int, emit func([]byte)) {
 		out = make([]byte, 0, 256+len(text))
 	}
 	out = append(out, '[')
-	n, total := 0, 0 // reports in out, reports in all
+	n, some := 0, false // reports in out; whether there was one at all
 	for {
 		f, err := sr.Next()
 		if err != nil {
@@ -81,9 +81,9 @@ func decodeArrays(text, keys []byte, size int, emit func([]byte)) {
 		r := report.Decode(f, k)
 		out = r.AppendJSON(out)
 		n++
-		total++
+		some = true
 	}
-	if total == 0 {
+	if !some {
 		r := report.NoEnvelope()
 		out = r.AppendJSON(out)
 	}

@@ -5,8 +5,8 @@ import (
 )
 
 // Eight bytes at a time: load64 reads s[i:i+8] as a little-endian word,
-// and strStop reports whether it holds a '"', a '\' or a control
-// character, the bytes that end a run of plain string text.
+// and stopMask marks in it the '"', '\' and control characters, the
+// bytes that end a run of plain string text.
 const (
 	lsb = 0x0101010101010101
 	msb = 0x8080808080808080
@@ -25,8 +25,6 @@ func stopMask(w uint64) uint64 {
 	b := w ^ (lsb * '\\')
 	return ((q-lsb)&^q | (b-lsb)&^b | (w-lsb*0x20)&^w) & msb
 }
-
-func strStop(w uint64) bool { return stopMask(w) != 0 }
 
 // PlainASCII reports whether s holds only printable ASCII and DEL (0x20
 // to 0x7f), thirty-two bytes at a time.
@@ -60,7 +58,7 @@ func cjk3(s string, j int) bool {
 		return false
 	}
 	c := s[j]
-	return (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80
+	return cjkLead[c] && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80
 }
 
 // skipCJK returns the end of the run of cjk3 sequences starting at j,

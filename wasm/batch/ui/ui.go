@@ -84,7 +84,7 @@ func New(keys KeySource) *Batch {
 // browser shows the pre-rendered page, whose controls do nothing yet.
 func (c *Batch) OnMount(ctx app.Context) {
 	ctx.Dispatch(func(app.Context) { c.mounted = true })
-	ctx.Async(func() { batch.Warm(ctx, batch.Options{Chunk: 50, Yield: c.opts.Yield}) }) // the first decode then runs compiled code
+	ctx.Async(func() { batch.Warm(ctx, batch.Options{Chunk: batch.WarmChunk, Yield: c.opts.Yield}) }) // the first decode then runs compiled code
 }
 
 // OnDismount stops a running decode when the page is left.

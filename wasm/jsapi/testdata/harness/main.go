@@ -97,8 +97,10 @@ func main() {
 	js.Global().Set("ottpayTestDecodeJSON", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return string(jsapi.DecodeJSON(textBytes(args[0]), []byte(args[1].String())))
 	}))
-	// ottpayTestRead(text) reads the text into Go as ottpay.decode does
-	// and returns its length.
+	// ottpayTestRead(text) reads the text into Go by the copy that
+	// ottpay.decode falls back to for text that is not ASCII (its ASCII
+	// path writes straight into Go's memory, register_js.go) and returns
+	// its length.
 	js.Global().Set("ottpayTestRead", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return len(textBytes(args[0]))
 	}))
@@ -111,7 +113,9 @@ func main() {
 	select {}
 }
 
-// textBytes reads a JavaScript string as ottpay.decode does.
+// textBytes reads a JavaScript string by the copy ottpay.decode falls
+// back to (a copy of register_js.go's fallback: this harness is a program
+// of its own and cannot reach the package's unexported functions).
 func textBytes(v js.Value) []byte {
 	n := js.Global().Get("String").New(v).Get("length").Int() // Length and Get panic on a string
 	enc := js.Global().Get("TextEncoder").New()
