@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"unsafe"
+
+	"github.com/ottpay-toolkit/ottpay/codec/internal/jsontok"
 )
 
 // AESKey derives the 16-character AES key from an md5 and a sign key, as
@@ -437,17 +439,9 @@ func isHex32(s string) bool {
 		return false
 	}
 	for i := 0; i < 32; i++ {
-		if !hexDigit[s[i]] {
+		if !jsontok.IsHex(s[i]) {
 			return false
 		}
 	}
 	return true
 }
-
-// hexDigit marks the hex digits in either case.
-var hexDigit = func() (t [256]bool) {
-	for _, c := range "0123456789abcdefABCDEF" {
-		t[c] = true
-	}
-	return t
-}()

@@ -148,12 +148,13 @@ func hex4s(r rune) string {
 // allowed, and returns its members in order. Nested objects and arrays are
 // returned as compact JSON text.
 func parseObject(s string, layer Layer) ([]Member, *Error) {
-	members, _, err := parseObjectInto(nil, s, layer)
-	return members, err
+	p := newParser(s, layer)
+	return p.object(nil)
 }
 
-// parseObjectBytes is parseObjectInto for a byte slice. Text that cannot
-// start a JSON value is refused before anything is allocated.
+// parseObjectBytes is parseObject for a byte slice, appending the members
+// to dst. Text that cannot start a JSON value is refused before anything
+// is allocated.
 func parseObjectBytes(dst []Member, b []byte, layer Layer) ([]Member, *Error) {
 	members, _, err := parseObjectValues(dst, b, layer, nil)
 	return members, err
@@ -187,7 +188,9 @@ func parseObjectValues(dst []Member, b []byte, layer Layer, arena []byte) ([]Mem
 		}
 	}
 	if len(b) == 0 {
-		return parseObjectInto(dst, "", layer)
+		p := newParser("", layer)
+		members, err := p.object(dst) // "the text is empty"
+		return members, "", err
 	}
 	p := newParser(unsafe.String(&b[0], len(b)), layer) // read only
 	if len(arena) >= len(b) {
@@ -206,14 +209,6 @@ func parseObjectValues(dst []Member, b []byte, layer Layer, arena []byte) ([]Mem
 		values = unsafe.String(&p.arena[0], p.lo) // written once, as read
 	}
 	return members, values, nil
-}
-
-// parseObjectInto is parseObject appending the members to dst, which lets
-// a caller parse into a buffer of its own.
-func parseObjectInto(dst []Member, s string, layer Layer) ([]Member, string, *Error) {
-	p := newParser(s, layer)
-	members, err := p.object(dst)
-	return members, "", err
 }
 
 // object parses p.S as exactly one JSON object, surrounding whitespace
