@@ -32,13 +32,19 @@ type owners struct {
 	byPath    map[string]string // "github.com/x/y-z" → itself; the main package under "main"
 }
 
+// symbol is the prefix of the package's symbols: its import path, or
+// "main" for a main package.
+func (p Package) symbol() string {
+	if p.Name == "main" {
+		return "main"
+	}
+	return p.Path
+}
+
 func newOwners(pkgs []Package) *owners {
 	o := &owners{byMangled: map[string]string{}, byPath: map[string]string{}}
 	for _, p := range pkgs {
-		sym := p.Path
-		if p.Name == "main" {
-			sym = "main"
-		}
+		sym := p.symbol()
 		o.byMangled[Mangle(sym)] = p.Path
 		o.byPath[sym] = p.Path
 	}

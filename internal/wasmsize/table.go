@@ -118,11 +118,7 @@ func WriteTopFuncs(w io.Writer, p *Program, n int) error {
 	own := map[string]string{} // package path → its mangled symbol prefix
 	for _, pk := range p.Packages {
 		if pk.Own {
-			sym := pk.Path
-			if pk.Name == "main" {
-				sym = "main"
-			}
-			own[pk.Path] = Mangle(sym)
+			own[pk.Path] = Mangle(pk.symbol())
 		}
 	}
 	var idx []int

@@ -27,19 +27,14 @@ func TestDecodeArraysJoinToDecodeJSON(t *testing.T) {
 		{"bad keys", text, []byte("42"), 1, 1},
 	} {
 		want := reportList(t, DecodeJSON(tc.text, tc.keys))
-		var got []json.RawMessage
 		arrays := 0
-		decodeArrays(tc.text, tc.keys, tc.size, func(b []byte) {
+		got := joinedArrays(t, tc.text, tc.keys, tc.size, func(b []byte, rs []json.RawMessage) {
 			arrays++
-			rs := reportList(t, b)
 			if len(b) > tc.size+2 && len(rs) > 1 {
 				// Over the size only by the report that crossed it.
 				if last := len(rs[len(rs)-1]); len(b)-last-2 > tc.size {
 					t.Errorf("%s: an array of %d bytes, %d reports, for pieces of %d", tc.name, len(b), len(rs), tc.size)
 				}
-			}
-			for _, r := range rs {
-				got = append(got, append(json.RawMessage(nil), r...))
 			}
 			// The caller may not keep b: spoil it, as the next report
 			// written into the same memory would.
@@ -50,13 +45,39 @@ func TestDecodeArraysJoinToDecodeJSON(t *testing.T) {
 		if arrays < tc.arrays {
 			t.Errorf("%s: %d arrays, want at least %d", tc.name, arrays, tc.arrays)
 		}
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d reports in the arrays, DecodeJSON has %d", tc.name, len(got), len(want))
+		sameReports(t, tc.name, got, want)
+	}
+}
+
+// joinedArrays runs decodeArrays on text and keys in arrays of about size
+// bytes, checks that each array is a non-empty list of reports, calls
+// each (when not nil) with the array and its reports once they are
+// copied, and returns the copies of every report, in order.
+func joinedArrays(t *testing.T, text, keys []byte, size int, each func(b []byte, rs []json.RawMessage)) []json.RawMessage {
+	t.Helper()
+	var got []json.RawMessage
+	decodeArrays(text, keys, size, func(b []byte) {
+		rs := reportList(t, b)
+		for _, r := range rs {
+			got = append(got, append(json.RawMessage(nil), r...))
 		}
-		for i := range want {
-			if !bytes.Equal(got[i], want[i]) {
-				t.Fatalf("%s: report %d is\n%s\nDecodeJSON's is\n%s", tc.name, i, got[i], want[i])
-			}
+		if each != nil {
+			each(b, rs)
+		}
+	})
+	return got
+}
+
+// sameReports fails t, naming the first difference, unless the reports
+// handed over in arrays (got) are DecodeJSON's (want), in order.
+func sameReports(t *testing.T, what string, got, want []json.RawMessage) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d reports in the arrays, DecodeJSON has %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("%s: report %d is\n%s\nDecodeJSON's is\n%s", what, i, got[i], want[i])
 		}
 	}
 }

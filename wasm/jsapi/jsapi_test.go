@@ -273,25 +273,8 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 		// Handed over in arrays (as ottpay.decode does), the reports are
 		// the same, in the same order.
-		var joined []json.RawMessage
-		decodeArrays([]byte(text), []byte(keys), 1+len(text)%300, func(b []byte) {
-			var part []json.RawMessage
-			if err := json.Unmarshal(b, &part); err != nil || len(part) == 0 {
-				t.Fatalf("an array handed over is not a non-empty array of reports: %v\n%s", err, b)
-			}
-			for _, r := range part {
-				joined = append(joined, append(json.RawMessage(nil), r...))
-			}
-		})
-		var all []json.RawMessage
-		if err := json.Unmarshal(out, &all); err != nil || len(all) != len(joined) {
-			t.Fatalf("%d reports in the arrays, %d in DecodeJSON's", len(joined), len(all))
-		}
-		for i := range all {
-			if !bytes.Equal(all[i], joined[i]) {
-				t.Fatalf("report %d differs in the arrays:\n%s\nDecodeJSON's:\n%s", i, joined[i], all[i])
-			}
-		}
+		joined := joinedArrays(t, []byte(text), []byte(keys), 1+len(text)%300, nil)
+		sameReports(t, "handed over in arrays", joined, reportList(t, out))
 	})
 }
 
